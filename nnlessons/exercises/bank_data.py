@@ -1,0 +1,283 @@
+"""Exercises of lessons 08-10: data splits, mini-batches, cross-validation and digits.
+
+Two of them are random (a shuffled split, shuffled mini-batches): any right answer is
+accepted, so they are judged by properties (integer indices, no overlap, every sample
+once, the right sizes, actually shuffled) instead of against one expected value. The
+others compare with a reference: ``nl.datasets.one_hot`` and ``nl.training.accuracy``
+from the package, small implementations here for the rest.
+
+Left out: exercises on standardisation and early stopping (the lessons use the package's).
+"""
+
+import numpy as np
+
+from .. import datasets, training
+from .._validation import as_rng
+from .core import Exercise, case, hidden
+from .judges import Numbers, to_array, type_name
+
+SHUFFLE_HINT = "shuffle with a permutation drawn from rng: np.random.default_rng(rng)"
+
+
+def _indices(value, name):
+    """``value`` as a 1-D integer array, or a message saying why it is not one."""
+    array = to_array(value)
+    if array.dtype.kind not in "iu":
+        return None, f"{name} must hold integer indices, got {array.dtype} values"
+    if array.ndim != 1:
+        return None, f"{name} must be a 1-D array of indices, got shape {array.shape}"
+    return array, None
+
+
+def _in_order(parts):
+    """Whether every part of two or more indices is a run of consecutive increasing ones."""
+    long = [p for p in parts if p.size >= 2]
+    return bool(long) and all(np.all(np.diff(p) == 1) for p in long)
+
+
+def _permutation_message(parts, n_samples, what):
+    everything = np.concatenate(parts) if parts else np.zeros(0, dtype=int)
+    if np.any(everything < 0) or np.any(everything >= n_samples):
+        return f"an index is out of range: {what} must be in 0 .. n_samples - 1"
+    if np.unique(everything).size != everything.size:
+        return f"an index appears twice: every sample must be in exactly one of the {what}"
+    if everything.size != n_samples:
+        return f"some samples are missing: every sample must be in one of the {what}"
+    shuffled_away = not np.array_equal(everything, np.arange(n_samples)) and not _in_order(parts)
+    if n_samples >= 20 and not shuffled_away:
+        return f"the indices are in order, not shuffled; hint: {SHUFFLE_HINT}"
+    return None
+
+
+def _split_indices(n_samples, val_size, test_size, rng):
+    perm = as_rng(rng).permutation(n_samples)
+    n_val, n_test = round(n_samples * val_size), round(n_samples * test_size)
+    return perm[n_val + n_test:], perm[:n_val], perm[n_val:n_val + n_test]
+
+
+def _split_properties(args, got, reveal):
+    n_samples, val_size, test_size = args[:3]
+    names = ("train_idx", "val_idx", "test_idx")
+    if type(got) not in (tuple, list) or len(got) != 3:
+        return f"returned {type_name(got)}, expected a tuple (train_idx, val_idx, test_idx)"
+    parts = []
+    for name, part in zip(names, got):
+        array, message = _indices(part, name)
+        if message:
+            return message
+        parts.append(array)
+    n_val, n_test = round(n_samples * val_size), round(n_samples * test_size)
+    sizes = (n_samples - n_val - n_test, n_val, n_test)
+    rules = ("the rest", "round(n_samples * val_size)", "round(n_samples * test_size)")
+    for name, part, size, rule in zip(names, parts, sizes, rules):
+        if part.size != size:
+            told = f"{part.size} indices, expected {size} = {rule}" if reveal else \
+                f"the wrong number of indices: expected {rule}"
+            return f"{name} has {told}"
+    return _permutation_message(parts, n_samples, "three parts")
+
+
+def _no_tie(rng, *sizes):
+    """A random n_samples for which no n_samples * size ends in .5 (rounding is then clear)."""
+    while True:
+        n = int(rng.integers(20, 300))
+        if all(abs((n * s) % 1 - 0.5) > 1e-6 for s in sizes):
+            return n
+
+
+def _split_cases(rng):
+    cases = [hidden("small n_samples", 7, 0.2, 0.3, int(rng.integers(2**31)))]
+    for val_size, test_size in ((0.2, 0.2), (0.1, 0.3), (0.25, 0.15), (0.15, 0.1)):
+        cases.append(hidden("random n_samples and sizes", _no_tie(rng, val_size, test_size),
+                            val_size, test_size, int(rng.integers(2**31))))
+    return cases
+
+
+def _minibatches(n_samples, batch_size, rng):
+    perm = as_rng(rng).permutation(n_samples)
+    return [perm[start:start + batch_size] for start in range(0, n_samples, batch_size)]
+
+
+def _minibatch_properties(args, got, reveal):
+    n_samples, batch_size = args[:2]
+    if type(got) not in (tuple, list):
+        return f"returned {type_name(got)}, expected a list of index arrays"
+    n_batches = -(-n_samples // batch_size)
+    if len(got) != n_batches:
+        told = f", expected {n_batches}" if reveal else ""
+        return f"returned {len(got)} batches{told} (ceil(n_samples / batch_size))"
+    batches = []
+    for i, batch in enumerate(got):
+        array, message = _indices(batch, f"batch {i}")
+        if message:
+            return message
+        want = batch_size if i < n_batches - 1 else n_samples - batch_size * (n_batches - 1)
+        if array.size != want:
+            rule = "batch_size" if i < n_batches - 1 else "what is left"
+            told = f"{array.size} indices, expected {want}" if reveal else "the wrong size"
+            return f"batch {i} has {told} ({rule})"
+        batches.append(array)
+    return _permutation_message(batches, n_samples, "batches")
+
+
+def _minibatch_cases(rng):
+    cases = [hidden("batch_size 1", 25, 1, int(rng.integers(2**31))),
+             hidden("batch_size larger than n_samples", 5, 8, int(rng.integers(2**31))),
+             hidden("n_samples a multiple of batch_size", 40, 8, int(rng.integers(2**31)))]
+    for _ in range(3):
+        cases.append(hidden("random n_samples and batch_size", int(rng.integers(20, 200)),
+                            int(rng.integers(2, 40)), int(rng.integers(2**31))))
+    return cases
+
+
+def _polynomial_features(x, degree):
+    x = np.asarray(x, dtype=float)
+    return x[:, None] ** np.arange(degree + 1)     # (n, 1) ** (degree + 1,) -> (n, degree + 1)
+
+
+def _poly_cases(rng):
+    return [hidden(f"random x, degree {d}", np.sort(rng.uniform(0, 1, int(rng.integers(5, 30)))),
+                   d) for d in (1, 4, 15)] + [hidden("negative x", rng.normal(size=6), 3),
+                                              hidden("one sample", rng.normal(size=1), 2)]
+
+
+def _k_fold_indices(n_samples, k):
+    sizes = np.full(k, n_samples // k)
+    sizes[: n_samples % k] += 1                      # the first n % k folds are one larger
+    folds, start = [], 0
+    for size in sizes:
+        val_idx = np.arange(start, start + size)
+        train_idx = np.concatenate([np.arange(0, start), np.arange(start + size, n_samples)])
+        folds.append((train_idx, val_idx))
+        start += size
+    return folds
+
+
+def _compare_folds(expected, got, reveal):
+    if type(got) not in (tuple, list):
+        return f"returned {type_name(got)}, expected a list of (train_idx, val_idx) pairs"
+    if len(got) != len(expected):
+        return f"returned {len(got)} folds, expected k" + (f" = {len(expected)}" if reveal else "")
+    judge = Numbers(integer=True)
+    for i, (want, pair) in enumerate(zip(expected, got)):
+        if type(pair) not in (tuple, list) or len(pair) != 2:
+            return f"fold {i} is {type_name(pair)}, expected a pair (train_idx, val_idx)"
+        message = judge(want[1], pair[1], reveal)
+        if message:
+            return f"fold {i}, val_idx: {message}"
+        message = judge(want[0], np.sort(to_array(pair[0]), axis=-1), reveal)
+        if message:
+            return f"fold {i}, train_idx (sorted): {message}"
+    return None
+
+
+def _k_fold_cases(rng):
+    cases = [hidden("k = n_samples (leave one out)", 6, 6), hidden("k = 2", 9, 2)]
+    for _ in range(3):
+        n_samples = int(rng.integers(10, 100))
+        cases.append(hidden("random n_samples and k", n_samples, int(rng.integers(3, 11))))
+    return cases
+
+
+def _one_hot(labels, n_classes):
+    return datasets.one_hot(labels, n_classes)
+
+
+def _labels(rng, n_classes, n_samples):
+    return rng.integers(0, n_classes, size=n_samples)
+
+
+def _one_hot_cases(rng):
+    return [hidden("random labels", _labels(rng, 10, 15), 10),
+            hidden("more classes than labels seen", _labels(rng, 3, 6), 5),
+            hidden("labels as a list", [int(v) for v in _labels(rng, 4, 5)], 4),
+            hidden("one label", np.array([1]), 2)]
+
+
+def _accuracy(y_true, y_pred):
+    return training.accuracy(y_true, y_pred)
+
+
+def _accuracy_cases(rng):
+    y_true = _labels(rng, 10, 40)
+    y_pred = np.where(rng.uniform(size=40) < 0.7, y_true, _labels(rng, 10, 40))
+    return [hidden("random labels, mostly right", y_true, y_pred),
+            hidden("all right", y_true, y_true.copy()),
+            hidden("all wrong", np.zeros(7, dtype=int), np.ones(7, dtype=int)),
+            hidden("labels as lists", [0, 1, 1, 0, 1], [0, 1, 0, 0, 0])]
+
+
+def _confusion_matrix(y_true, y_pred, n_classes):
+    matrix = np.zeros((n_classes, n_classes), dtype=int)
+    np.add.at(matrix, (np.asarray(y_true), np.asarray(y_pred)), 1)   # rows true, columns pred
+    return matrix
+
+
+def _confusion_cases(rng):
+    y_true = _labels(rng, 5, 50)
+    y_pred = np.where(rng.uniform(size=50) < 0.6, y_true, _labels(rng, 5, 50))
+    return [hidden("random labels", y_true, y_pred, 5),
+            hidden("a class never predicted", np.array([0, 1, 2, 2]), np.array([0, 1, 1, 1]), 3),
+            hidden("more classes than labels seen", _labels(rng, 2, 8), _labels(rng, 2, 8), 4),
+            hidden("not symmetric", np.array([0, 0, 0, 1]), np.array([1, 1, 0, 1]), 2)]
+
+
+EXERCISES = [
+    Exercise(
+        "split_indices", "08_hyperparameters", 2,
+        "split_indices(n_samples, val_size, test_size, rng)", _split_indices,
+        public_cases=(case(10, 0.2, 0.2, 0), case(100, 0.1, 0.3, 1)),
+        hidden_cases=_split_cases,
+        compare=None, properties=_split_properties,
+        returns="a tuple (train_idx, val_idx, test_idx)",
+    ),
+    Exercise(
+        "minibatches", "08_hyperparameters", 2, "minibatches(n_samples, batch_size, rng)",
+        _minibatches,
+        public_cases=(case(10, 4, 0), case(6, 6, 1), case(50, 16, 2)),
+        hidden_cases=_minibatch_cases,
+        compare=None, properties=_minibatch_properties,
+        returns="a list of index arrays",
+    ),
+    Exercise(
+        "polynomial_features", "09_overfitting", 1, "polynomial_features(x, degree)",
+        _polynomial_features,
+        public_cases=(case(np.array([1.0, 2.0, 3.0]), 2), case(np.array([0.5, -1.0]), 0)),
+        hidden_cases=_poly_cases,
+        hint="column j is x ** j for j = 0 .. degree (column 0 is all ones); "
+             "the shape is (n_samples, degree + 1)",
+    ),
+    Exercise(
+        "k_fold_indices", "09_overfitting", 2, "k_fold_indices(n_samples, k)", _k_fold_indices,
+        public_cases=(case(10, 5), case(7, 3)),
+        hidden_cases=_k_fold_cases,
+        compare=_compare_folds,
+        returns="a list of (train_idx, val_idx) pairs",
+        hint="fold sizes are n_samples // k, the first n_samples % k folds one larger; "
+             "folds are consecutive and not shuffled",
+    ),
+    Exercise(
+        "one_hot", "10_digits", 1, "one_hot(labels, n_classes)", _one_hot,
+        public_cases=(case(np.array([0, 2, 1]), 3), case(np.array([1, 1]), 4)),
+        hidden_cases=_one_hot_cases,
+        hint="row i has a 1 in column labels[i] and 0 elsewhere; the shape is "
+             "(n_samples, n_classes)",
+    ),
+    Exercise(
+        "accuracy", "10_digits", 1, "accuracy(y_true, y_pred)", _accuracy,
+        public_cases=(case(np.array([0, 1, 2, 2]), np.array([0, 1, 1, 2])),),
+        hidden_cases=_accuracy_cases,
+        returns="a number",
+        hint="the fraction of positions where y_true == y_pred (np.mean of the comparison)",
+    ),
+    Exercise(
+        "confusion_matrix", "10_digits", 2, "confusion_matrix(y_true, y_pred, n_classes)",
+        _confusion_matrix,
+        public_cases=(case(np.array([0, 1, 2, 2]), np.array([0, 1, 1, 2]), 3),
+                      case(np.array([1, 0, 1]), np.array([1, 1, 1]), 2)),
+        hidden_cases=_confusion_cases,
+        compare=Numbers(integer=True),
+        returns="an array of integer counts",
+        hint="entry [i, j] counts the samples of true class i predicted as class j",
+    ),
+]

@@ -1,0 +1,262 @@
+"""Write what the grader found: grades.csv, a JSON report, feedback per student, progress.
+
+- :func:`write_csv`: one row per submission: ``submission``, one column per exercise (bank
+  order; empty when the exercise is not part of that notebook), ``total``, ``max``,
+  ``status``.
+- :func:`report_data` / :func:`write_json`: everything, for the instructor, including
+  the notebook's errors (hidden cases are still described, never shown).
+- :func:`feedback_markdown` / :func:`feedback_html`: for the learner: which cases passed,
+  why the others failed. A hidden case only says what kind of failure it was
+  ("hidden case 3 (random z): wrong value"), never its inputs, its expected value, or the
+  learner's own exception message (which could quote the inputs).
+- :class:`Progress`: one line per submission on stderr, redrawn in place on a terminal.
+
+Introduced for instructors (docs/instructors.md); not part of any lesson.
+"""
+
+import csv
+import html
+import json
+import sys
+import time
+from pathlib import Path
+
+STATUS_TEXT = {
+    "ok": "The notebook ran from top to bottom.",
+    "error": "Some cells raised errors; the rest of the notebook still ran.",
+    "timeout": "Some code was stopped at the time limit.",
+    "kernel-died": ("The notebook's Python process died (os._exit, a crash); exercises "
+                    "not graded by then score 0."),
+    "no-exercises": "No exercise of the course was found in this notebook.",
+    "unreadable": "This file could not be read as a notebook.",
+    "grader-error": "The grader failed on this notebook; your instructor will look into it.",
+}
+
+
+def fmt(points):
+    """Points as short text.
+
+    Examples
+    --------
+    >>> fmt(2.5), fmt(3.0), fmt(2 / 3)
+    ('2.5', '3', '0.67')
+    """
+    return f"{points:.2f}".rstrip("0").rstrip(".")
+
+
+def columns(grades, order=None):
+    """The exercise columns of a batch: every exercise some row is graded on, in ``order``
+    (default: the bank's order)."""
+    if order is None:
+        from ..exercises import EXERCISES as order
+    seen = {name for grade in grades for name in grade.reports}
+    order = list(order)
+    return [n for n in order if n in seen] + sorted(seen - set(order))
+
+
+def write_csv(grades, path, order=None):
+    """Write grades.csv (see the module docstring for its columns)."""
+    names = columns(grades, order)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["submission", *names, "total", "max", "status"])
+        for g in grades:
+            scores = [fmt(g.reports[n].earned) if n in g.reports else "" for n in names]
+            writer.writerow([g.submission, *scores, fmt(g.total), fmt(g.max), g.status])
+
+
+def hidden_reason(message):
+    """The kind of failure of a hidden case, without any detail.
+
+    Examples
+    --------
+    >>> hidden_reason("wrong value at index 2 (1 of 5 values wrong)")
+    'wrong value'
+    >>> hidden_reason("raised ZeroDivisionError (line 3 of your function: ...)")
+    'raised ZeroDivisionError'
+    """
+    if message.startswith("not done yet"):
+        return "not done yet"
+    if message.startswith("raised "):
+        name = message.split()[1].rstrip(":")
+        builtin = getattr(__import__("builtins"), name, None)
+        ok = isinstance(builtin, type) and issubclass(builtin, BaseException)
+        return f"raised {name}" if ok else "raised an exception"
+    for words, reason in (("wrong shape", "wrong shape"), ("single number", "wrong shape"),
+                          ("wrong value", "wrong value"), ("returned", "wrong type"),
+                          ("expected integers", "wrong type"), ("True/False", "wrong type"),
+                          ("in place", "changed its argument in place"),
+                          ("time limit", "stopped at the time limit"),
+                          ("kernel died", "the kernel died"), ("not graded", "not graded"),
+                          ("defines no function", "function not defined")):
+        if words in message:
+            return reason
+    return "wrong answer"
+
+
+def case_lines(report):
+    """The learner-facing lines of one exercise's report."""
+    lines = []
+    for case in report.cases:
+        hidden = case.label.startswith("hidden case")
+        if case.passed:
+            lines.append(("ok", f"{case.label}: right"))
+        elif hidden:
+            lines.append(("bad", f"{case.label}: {hidden_reason(case.message)}"))
+        else:
+            lines.append(("bad", f"{case.label}: {case.message}"))
+    return lines
+
+
+def _notes(grade):
+    notes = []
+    for event in grade.events:
+        status = event["status"]
+        if "cell" in event:
+            what = {"error": "raised an error", "timeout": "was stopped at the time limit",
+                    "killed": "was stopped at the time limit and skipped",
+                    "died": "made the kernel die"}.get(status, status)
+            last = event.get("error", "").strip().splitlines()[-1:] if status == "error" else []
+            notes.append(f"cell {event['cell']} {what}" + (f": {last[0][:300]}" if last else ""))
+        elif "exercise" in event:
+            notes.append(f"grading {event['exercise']}: " + {
+                "timeout": "stopped at the time limit", "killed": "stopped at the time limit",
+                "died": "the kernel died", "error": "the call was interrupted"}.get(status, status))
+        else:
+            notes.append(STATUS_TEXT.get(status, status))
+    return notes
+
+
+def feedback_markdown(grade):
+    """The learner's feedback as Markdown."""
+    out = [f"# Feedback: {grade.submission}", "",
+           f"**Score: {fmt(grade.total)} / {fmt(grade.max)}**", "",
+           STATUS_TEXT.get(grade.status, grade.status), ""]
+    if grade.reports:
+        out += ["| Exercise | Points | Cases right |", "|---|---|---|"]
+        for name, r in grade.reports.items():
+            out.append(f"| `{name}` | {fmt(r.earned)} / {fmt(r.points)} | "
+                       f"{r.n_passed} of {len(r.cases)} |")
+        out.append("")
+    for name, r in grade.reports.items():
+        out += [f"## `{name}`: {fmt(r.earned)} / {fmt(r.points)}", ""]
+        out += [f"- {'✓' if kind == 'ok' else '✗'} {_md(text)}" for kind, text in case_lines(r)]
+        out.append("")
+    notes = _notes(grade)
+    if notes:
+        out += ["## Running your notebook", ""] + [f"- {_md(n)}" for n in notes] + [""]
+    return "\n".join(out)
+
+
+def _md(text):
+    """Escape text for Markdown (a learner's message must not inject markup)."""
+    for char in "\\`*_[]<>|#":
+        text = text.replace(char, "\\" + char)
+    return text.replace("\n", " ")
+
+
+def feedback_html(grade):
+    """The learner's feedback as a standalone HTML page."""
+    e = html.escape
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Feedback: "
+             f"{e(grade.submission)}</title><style>body{{font-family:sans-serif;"
+             "max-width:50em;margin:2em auto}.ok{color:#1a7f37}.bad{color:#cf222e}"
+             "td,th{padding:0 1em;text-align:left}</style></head><body>",
+             f"<h1>Feedback: {e(grade.submission)}</h1>",
+             f"<p><strong>Score: {fmt(grade.total)} / {fmt(grade.max)}</strong></p>",
+             f"<p>{e(STATUS_TEXT.get(grade.status, grade.status))}</p>"]
+    if grade.reports:
+        parts.append("<table><tr><th>Exercise</th><th>Points</th><th>Cases right</th></tr>")
+        for name, r in grade.reports.items():
+            parts.append(f"<tr><td><code>{e(name)}</code></td><td>{fmt(r.earned)} / "
+                         f"{fmt(r.points)}</td><td>{r.n_passed} of {len(r.cases)}</td></tr>")
+        parts.append("</table>")
+    for name, r in grade.reports.items():
+        parts.append(f"<h2><code>{e(name)}</code>: {fmt(r.earned)} / {fmt(r.points)}</h2><ul>")
+        parts += [f"<li class='{kind}'>{'✓' if kind == 'ok' else '✗'} {e(text)}</li>"
+                  for kind, text in case_lines(r)]
+        parts.append("</ul>")
+    notes = _notes(grade)
+    if notes:
+        parts.append("<h2>Running your notebook</h2><ul>")
+        parts += [f"<li>{e(n)}</li>" for n in notes]
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_feedback(grades, folder, formats=("md",)):
+    """Write one feedback file per submission and format under ``folder``.
+
+    The file mirrors the submission's name: ``alice/01_neuron.ipynb`` gives
+    ``folder/alice/01_neuron.md``. Returns the paths written.
+    """
+    written = []
+    for grade in grades:
+        base = Path(folder) / Path(grade.submission).with_suffix("")
+        base.parent.mkdir(parents=True, exist_ok=True)
+        for kind in formats:
+            path = base.with_name(base.name + f".{kind}")
+            text = feedback_markdown(grade) if kind == "md" else feedback_html(grade)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def report_data(grades, settings=None):
+    """Everything about a batch as JSON-able data (for the instructor)."""
+    rows = []
+    for g in grades:
+        rows.append({
+            "submission": g.submission, "path": g.path, "status": g.status,
+            "total": round(g.total, 4), "max": g.max, "seconds": round(g.seconds, 2),
+            "events": g.events,
+            "exercises": {name: {
+                "points": r.points, "score": round(r.earned, 4), "passed": r.n_passed,
+                "cases": [{"label": c.label, "passed": c.passed, "message": c.message}
+                          for c in r.cases]} for name, r in g.reports.items()}})
+    return {"settings": settings or {}, "submissions": rows}
+
+
+def write_json(grades, path, settings=None):
+    """Write :func:`report_data` to ``path``."""
+    Path(path).write_text(json.dumps(report_data(grades, settings), indent=1), "utf-8")
+
+
+class Progress:
+    """A progress display on ``stream``: a bar redrawn in place on a terminal, else lines.
+
+    Examples
+    --------
+    >>> import io
+    >>> from nnlessons.grading.runner import SubmissionGrade
+    >>> stream = io.StringIO()
+    >>> progress = Progress(2, stream=stream)
+    >>> progress(SubmissionGrade("alice.ipynb", "alice.ipynb"))
+    >>> stream.getvalue().startswith("[1/2] alice.ipynb: 0 / 0 (ok")
+    True
+    """
+
+    def __init__(self, total, stream=None, enabled=True):
+        self.total, self.done, self.enabled = total, 0, enabled
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.start = time.monotonic()
+
+    def __call__(self, grade):
+        self.done += 1
+        if not self.enabled:
+            return
+        elapsed = time.monotonic() - self.start
+        line = (f"{grade.submission}: {fmt(grade.total)} / {fmt(grade.max)} "
+                f"({grade.status}, {grade.seconds:.1f} s)")
+        if self.tty:
+            filled = int(20 * self.done / max(self.total, 1))
+            eta = elapsed / self.done * (self.total - self.done)
+            self.stream.write(f"\r\x1b[K[{'#' * filled}{'.' * (20 - filled)}] "
+                              f"{self.done}/{self.total}, {eta:.0f} s left  {line}")
+            if self.done == self.total:
+                self.stream.write("\n")
+        else:
+            self.stream.write(f"[{self.done}/{self.total}] {line}\n")
+        self.stream.flush()

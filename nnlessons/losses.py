@@ -1,0 +1,333 @@
+"""Loss functions and their gradients.
+
+Lesson 04 introduces the mean squared error of the seeds' gender example; lesson 10 adds
+binary cross-entropy (sigmoid outputs) and cross-entropy (softmax outputs) for
+classification. Arguments follow scikit-learn's order, ``(y_true, y_pred)``, and every
+loss returns a plain Python float. Each ``*_gradient`` returns ``dL/dy_pred`` with the
+shape of ``y_pred``; backpropagation starts from it.
+
+Conventions differ between textbooks, so here they are:
+
+- ``mse`` is the plain mean over all elements of ``(y_true - y_pred)**2``, as in the
+  seeds and ``torch.nn.MSELoss``. (scikit-learn's MLP halves it, to tidy the derivative.)
+- ``binary_cross_entropy`` is the mean over all elements, as ``torch.nn.BCELoss``; like
+  torch it clamps the logarithms at -100, so predictions of exactly 0 and 1 give finite
+  losses.
+- ``cross_entropy`` takes probabilities (softmax outputs, not logits) and averages over
+  samples the sum over classes of ``-y_true * log(y_pred)``.
+
+Left out on purpose: weights per class or per sample, reductions other than the mean,
+and losses on logits (the network fuses softmax and cross-entropy in backpropagation).
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ._validation import as_float_array, check_in
+
+_LOG_FLOOR = -100.0   # torch's clamp of log(p) in BCELoss
+_TINY = 1e-300        # keeps log away from log(0) before the clamp
+_EPS = 1e-12          # torch's floor for p (1 - p) in the BCE gradient
+
+
+def _log(p):
+    """``log(p)`` clamped at -100, without a warning at p = 0."""
+    return np.maximum(np.log(np.maximum(p, _TINY)), _LOG_FLOOR)
+
+
+def _pair(y_true, y_pred):
+    """Check and convert a target / prediction pair with the same shape."""
+    y_true = as_float_array(y_true, "y_true")
+    y_pred = as_float_array(y_pred, "y_pred")
+    if y_true.shape != y_pred.shape:
+        short, long = sorted((y_true.shape, y_pred.shape), key=len)
+        if len(short) == 1 and long == (short[0], 1):
+            # a 1-D y_true against a column of predictions (or the reverse): one output
+            return y_true.reshape(y_pred.shape), y_pred
+        raise ValueError(
+            f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}"
+        )
+    if y_pred.size == 0:
+        raise ValueError("y_pred must not be empty")
+    return y_true, y_pred
+
+
+def _check_unit_interval(values, name):
+    if values.size and (values.min() < 0 or values.max() > 1):
+        bad = values.min() if values.min() < 0 else values.max()
+        raise ValueError(f"{name} must be in [0, 1] (probabilities), got {bad}")
+
+
+# --- the fast versions, for checked float arrays: used by the network's training loop ---
+
+def _mse(y_true, y_pred):
+    diff = y_true - y_pred
+    return float(np.mean(diff * diff))
+
+
+def _mse_gradient(y_true, y_pred):
+    return (2.0 / y_pred.size) * (y_pred - y_true)
+
+
+def _bce(y_true, y_pred):
+    return float(-np.mean(y_true * _log(y_pred) + (1.0 - y_true) * _log(1.0 - y_pred)))
+
+
+def _bce_gradient(y_true, y_pred):
+    return (y_pred - y_true) / (np.maximum(y_pred * (1.0 - y_pred), _EPS) * y_pred.size)
+
+
+def _ce(y_true, y_pred):
+    return float(-np.sum(y_true * _log(y_pred)) / y_pred.shape[0])
+
+
+def _ce_gradient(y_true, y_pred):
+    return -y_true / (np.maximum(y_pred, _EPS) * y_pred.shape[0])
+
+
+# --- the public functions ---
+
+def mse(y_true, y_pred):
+    """Mean squared error: the plain mean over all elements of ``(y_true - y_pred)**2``.
+
+    This is the seeds' MSE and ``torch.nn.MSELoss()``; scikit-learn's ``MLPRegressor``
+    minimises half of it.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of shape (n_samples,) or (n_samples, n_outputs)
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> mse([1, 0, 0, 1], [0, 0, 0, 0])
+    0.5
+    """
+    return _mse(*_pair(y_true, y_pred))
+
+
+def mse_gradient(y_true, y_pred):
+    """``dL/dy_pred = 2 (y_pred - y_true) / y_pred.size``, with the shape of ``y_pred``.
+
+    Examples
+    --------
+    >>> mse_gradient([1.0, 0.0], [0.5, 0.5])
+    array([-0.5,  0.5])
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    return _mse_gradient(y_true, y_pred)
+
+
+def binary_cross_entropy(y_true, y_pred):
+    """Binary cross-entropy, the mean over all elements of
+    ``-(y_true log(y_pred) + (1 - y_true) log(1 - y_pred))``, as ``torch.nn.BCELoss()``.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets in [0, 1] (usually 0 or 1).
+    y_pred : array_like of the same shape
+        Predicted probabilities in [0, 1] (sigmoid outputs). Each log is clamped at -100,
+        so a confident wrong prediction of exactly 0 or 1 costs 100, not infinity.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(binary_cross_entropy([1, 0], [0.9, 0.2]), 4)
+    0.1643
+    >>> binary_cross_entropy([1], [0.0])
+    100.0
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    _check_unit_interval(y_true, "y_true")
+    _check_unit_interval(y_pred, "y_pred")
+    return _bce(y_true, y_pred)
+
+
+def binary_cross_entropy_gradient(y_true, y_pred):
+    """``dL/dy_pred = (y_pred - y_true) / (y_pred (1 - y_pred) * y_pred.size)``.
+
+    As in torch, the denominator ``y_pred (1 - y_pred)`` is floored at 1e-12, so the
+    gradient stays finite at predictions of exactly 0 and 1.
+
+    Examples
+    --------
+    >>> np.round(binary_cross_entropy_gradient([1.0, 0.0], [0.5, 0.5]), 3)
+    array([-1.,  1.])
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    _check_unit_interval(y_true, "y_true")
+    _check_unit_interval(y_pred, "y_pred")
+    return _bce_gradient(y_true, y_pred)
+
+
+def _ce_pair(y_true, y_pred):
+    """Check a cross-entropy pair; integer labels become one-hot rows."""
+    y_pred = as_float_array(y_pred, "y_pred", ndim=2)
+    _check_unit_interval(y_pred, "y_pred")
+    y_true = np.asarray(y_true)
+    if y_true.ndim == 1:
+        y_true = _one_hot_labels(y_true, y_pred.shape[1], "y_true")
+    else:
+        y_true = as_float_array(y_true, "y_true", ndim=2)
+        _check_unit_interval(y_true, "y_true")
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"y_true must be labels of shape ({y_pred.shape[0]},) or one-hot rows of shape "
+            f"{y_pred.shape} to match y_pred, got shape {y_true.shape}"
+        )
+    return y_true, y_pred
+
+
+def cross_entropy(y_true, y_pred):
+    """Cross-entropy of probability rows: mean over samples of ``-sum(y_true * log(y_pred))``.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n_samples,) or (n_samples, n_classes)
+        Integer labels in ``[0, n_classes)`` or one-hot rows.
+    y_pred : array_like of shape (n_samples, n_classes)
+        Predicted probabilities (softmax outputs, rows summing to 1). Logs are clamped at
+        -100, so a probability of exactly 0 for the true class costs 100.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(cross_entropy([0, 1], [[0.8, 0.2], [0.4, 0.6]]), 4)
+    0.367
+    """
+    return _ce(*_ce_pair(y_true, y_pred))
+
+
+def cross_entropy_gradient(y_true, y_pred):
+    """``dL/dy_pred = -y_true / (y_pred * n_samples)``, shape (n_samples, n_classes).
+
+    ``y_pred`` is floored at 1e-12 in the denominator so the gradient stays finite at 0.
+
+    Examples
+    --------
+    >>> cross_entropy_gradient([1], [[0.5, 0.5]])
+    array([[ 0., -2.]])
+    """
+    return _ce_gradient(*_ce_pair(y_true, y_pred)) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _one_hot_labels(labels, n_classes, name):
+    """Integer labels of shape (n,) to one-hot float rows (n, n_classes), checking range."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind == "f":
+        if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
+            raise ValueError(f"{name} must hold integer class labels, got {labels[:5]}...")
+        labels = labels.astype(np.int64)
+    elif labels.dtype.kind not in "iub":
+        raise TypeError(f"{name} must hold integer class labels, got dtype {labels.dtype}")
+    bad = (labels < 0) | (labels >= n_classes)
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"{name} labels must be in [0, {n_classes}), got {labels[i]} at index {i}"
+        )
+    out = np.zeros((labels.shape[0], n_classes))
+    out[np.arange(labels.shape[0]), labels] = 1.0
+    return out
+
+
+def as_targets(y, n_outputs):
+    """Bring targets into the network's output shape (n_samples, n_outputs), as floats.
+
+    Parameters
+    ----------
+    y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+        With one output, a 1-D ``y`` becomes a column. With several outputs, a 1-D ``y``
+        holds integer labels in ``[0, n_outputs)`` and becomes one-hot rows.
+    n_outputs : int
+        The number of output units.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_outputs), float64
+
+    Examples
+    --------
+    >>> as_targets([1, 0], 1)
+    array([[1.],
+           [0.]])
+    >>> as_targets([2, 0], 3)
+    array([[0., 0., 1.],
+           [1., 0., 0.]])
+    """
+    raw = np.asarray(y)
+    if raw.ndim == 1 and n_outputs > 1:
+        return _one_hot_labels(raw, n_outputs, "y")
+    y = as_float_array(raw, "y", ndim=(1, 2))
+    if y.ndim == 1:
+        return y.reshape(-1, 1)
+    if y.shape[1] != n_outputs:
+        raise ValueError(
+            f"y must have {n_outputs} column(s), one per output unit, got shape {y.shape}"
+        )
+    return y
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss function with its gradient, chosen by ``name``.
+
+    ``function(y_true, y_pred) -> float`` and ``gradient(y_true, y_pred) -> dL/dy_pred`` are
+    the checked public functions; ``fast`` and ``fast_gradient`` are unchecked versions for
+    float arrays of shape (n_samples, n_outputs), used in the training loop.
+
+    Examples
+    --------
+    >>> get_loss("mse")([1, 0, 0, 1], [0, 0, 0, 0])
+    0.5
+    """
+
+    name: str
+    function: Callable = field(repr=False)
+    gradient: Callable = field(repr=False)
+    fast: Callable = field(default=None, repr=False, compare=False)
+    fast_gradient: Callable = field(default=None, repr=False, compare=False)
+
+    def __call__(self, y_true, y_pred):
+        return self.function(y_true, y_pred)
+
+
+LOSSES = {
+    "mse": Loss("mse", mse, mse_gradient, _mse, _mse_gradient),
+    "binary_cross_entropy": Loss("binary_cross_entropy", binary_cross_entropy,
+                                 binary_cross_entropy_gradient, _bce, _bce_gradient),
+    "cross_entropy": Loss("cross_entropy", cross_entropy, cross_entropy_gradient,
+                          _ce, _ce_gradient),
+}
+"""The losses by name: ``mse, binary_cross_entropy, cross_entropy``."""
+
+
+def get_loss(loss):
+    """Look up a loss by name (or pass a ``Loss`` through).
+
+    Examples
+    --------
+    >>> get_loss("cross_entropy").name
+    'cross_entropy'
+    >>> get_loss("mae")
+    Traceback (most recent call last):
+    ...
+    ValueError: loss must be one of 'mse', 'binary_cross_entropy', 'cross_entropy'; got 'mae'
+    """
+    if isinstance(loss, Loss):
+        return loss
+    if not isinstance(loss, str):
+        raise TypeError(f"loss must be a name (str) or a Loss, got {type(loss).__name__}")
+    return LOSSES[check_in(loss, "loss", LOSSES)]

@@ -1,0 +1,416 @@
+"""Neurons and fully connected networks (multilayer perceptrons), with backpropagation.
+
+Lesson 01 builds the seeds' single ``Neuron``; lesson 03 stacks neurons into layers
+(``MLP.forward``); lesson 05 derives backpropagation by the chain rule on the seeds' 2-2-1
+network, and ``MLP.gradients`` is that derivation written for a whole batch and any
+number of layers.
+
+Shapes: rows are examples. Layer ``l`` maps activations ``a`` of shape
+(n_samples, n_in) to ``z = a @ W + b`` with ``W`` of shape (n_in, n_out) and ``b`` of shape
+(n_out,), then ``a_next = f(z)``.
+
+Methods starting with an underscore (``_forward``, ``_trace``, ``_gradients``) skip all
+checks; the training loop calls them with float arrays it has checked once.
+
+Left out on purpose: convolutions, dropout, batch normalisation, and any automatic
+differentiation (every gradient is written out by hand).
+"""
+
+import copy
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ._validation import as_float_array, as_rng, check_in, check_int
+from .activations import ACTIVATIONS, get_activation
+from .losses import as_targets, get_loss
+
+INITIALIZERS = {"normal", "xavier", "he"}
+"""Weight initialisations: ``normal`` (Nielsen's N(0, 1) weights and biases), ``xavier``
+(Glorot: N(0, 2 / (n_in + n_out)), biases 0) and ``he`` (N(0, 2 / n_in), biases 0)."""
+
+_FORMAT = "nnlessons.MLP/1"
+
+
+class Neuron:
+    """One neuron: ``y = f(w . x + b)``, the seeds' building block.
+
+    Parameters
+    ----------
+    weights : array_like of shape (n_inputs,)
+    bias : float
+    activation : str or Activation, default "sigmoid"
+
+    Examples
+    --------
+    >>> round(float(Neuron(weights=[0, 1], bias=4).feedforward([2, 3])), 5)
+    0.99909
+    """
+
+    def __init__(self, weights, bias, activation="sigmoid"):
+        self.weights = as_float_array(weights, "weights", ndim=1)
+        self.bias = float(as_float_array(bias, "bias", ndim=0))
+        self.activation = get_activation(activation)
+
+    def feedforward(self, x):
+        """The neuron's output ``f(x . w + b)``.
+
+        Parameters
+        ----------
+        x : array_like of shape (n_inputs,) or (n_samples, n_inputs)
+
+        Returns
+        -------
+        float, or ndarray of shape (n_samples,) for a batch
+        """
+        x = as_float_array(x, "x", ndim=(1, 2))
+        if x.shape[-1] != self.weights.shape[0]:
+            raise ValueError(
+                f"x has {x.shape[-1]} inputs per sample (shape {x.shape}) but the neuron has "
+                f"{self.weights.shape[0]} weights"
+            )
+        z = x @ self.weights + self.bias      # (n_samples, n_inputs) @ (n_inputs,) -> (n_samples,)
+        a = self.activation.fast(z)
+        return float(a) if x.ndim == 1 else a
+
+    def __repr__(self):
+        return (f"Neuron(weights={self.weights.tolist()}, bias={self.bias}, "
+                f"activation={self.activation.name!r})")
+
+
+class MLP:
+    """A fully connected feed-forward network.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units per layer, inputs first: ``[2, 2, 1]`` is the seeds' 2-2-1 network.
+    activation : str or Activation, default "sigmoid"
+        The hidden layers' activation.
+    output_activation : str, Activation or None, default None
+        The output layer's activation; None means the same as ``activation``. Use sigmoid
+        for binary, softmax for multi-class classification, identity for regression.
+    init : {"normal", "xavier", "he"}, default "normal"
+        How weights and biases are drawn (see ``INITIALIZERS``).
+    rng : int, numpy.random.Generator or None
+        Source of the initial weights.
+
+    Attributes
+    ----------
+    weights : list of ndarray of shape (n_in, n_out)
+    biases : list of ndarray of shape (n_out,)
+
+    Examples
+    --------
+    >>> net = MLP([2, 2, 1], rng=0)
+    >>> net.n_params, net.n_layers, net.weights[0].shape, net.biases[1].shape
+    (9, 2, (2, 2), (1,))
+    """
+
+    def __init__(self, layer_sizes, activation="sigmoid", output_activation=None,
+                 init="normal", rng=None):
+        if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
+            raise TypeError(f"layer_sizes must be a list of ints, got {layer_sizes!r}")
+        if len(layer_sizes) < 2:
+            raise ValueError(
+                f"layer_sizes needs at least 2 entries (inputs and outputs), got {layer_sizes!r}"
+            )
+        self.layer_sizes = tuple(
+            check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes)
+        )
+        self.activation = get_activation(activation)
+        self.output_activation = get_activation(
+            activation if output_activation is None else output_activation
+        )
+        check_in(init, "init", sorted(INITIALIZERS))
+        rng = as_rng(rng)
+        self.weights, self.biases = [], []
+        for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True):
+            if init == "normal":
+                self.weights.append(rng.standard_normal((n_in, n_out)))
+                self.biases.append(rng.standard_normal(n_out))
+            else:
+                std = np.sqrt(2.0 / (n_in + n_out) if init == "xavier" else 2.0 / n_in)
+                self.weights.append(rng.normal(0.0, std, (n_in, n_out)))
+                self.biases.append(np.zeros(n_out))
+
+    @property
+    def n_layers(self):
+        """The number of weight layers (hidden layers + 1)."""
+        return len(self.weights)
+
+    @property
+    def n_params(self):
+        """The number of weights and biases: 11935 for the seeds' 784-15-10 network."""
+        return sum(W.size + b.size for W, b in zip(self.weights, self.biases, strict=True))
+
+    def parameters(self):
+        """``weights + biases``: the same array objects, for optimizers to update in place."""
+        return self.weights + self.biases
+
+    def _activation(self, layer):
+        return self.output_activation if layer == self.n_layers - 1 else self.activation
+
+    # --- checked public methods ---
+
+    def _check_X(self, X):
+        X = as_float_array(X, "X", ndim=(1, 2))
+        if X.shape[-1] != self.layer_sizes[0]:
+            raise ValueError(
+                f"layer 1 expects inputs with {self.layer_sizes[0]} features, "
+                f"got X with shape {X.shape}"
+            )
+        return X
+
+    def _check_Xy(self, X, y):
+        X = self._check_X(X)
+        if X.ndim == 1:                       # one sample
+            X, y = X[None, :], np.reshape(y, (1, -1))
+        Y = as_targets(y, self.layer_sizes[-1])
+        if Y.shape[0] != X.shape[0]:
+            raise ValueError(f"y has {Y.shape[0]} samples but X has {X.shape[0]}")
+        return X, Y
+
+    def forward(self, X):
+        """The network's output for inputs ``X``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features), or (n_features,) for one sample
+
+        Returns
+        -------
+        y_hat : ndarray of shape (n_samples, n_outputs), or (n_outputs,) for one sample
+
+        Examples
+        --------
+        >>> net = MLP([2, 2, 1])
+        >>> net.weights[0][:] = [[0, 0], [1, 1]]; net.weights[1][:] = [[0], [1]]
+        >>> for b in net.biases: b[:] = 0
+        >>> np.round(net.forward([[2, 3]]), 4)
+        array([[0.7216]])
+        """
+        X = self._check_X(X)
+        return self._forward(X[None, :])[0] if X.ndim == 1 else self._forward(X)
+
+    def trace(self, X):
+        """Everything the forward pass computes: ``(zs, activations)``.
+
+        Returns
+        -------
+        zs : list of ndarray of shape (n_samples, n_units), one per layer
+        activations : list of ndarray; ``activations[0]`` is X, ``activations[l + 1] = f(zs[l])``
+        """
+        X = self._check_X(X)
+        return self._trace(X[None, :] if X.ndim == 1 else X)
+
+    def gradients(self, X, y, loss="mse"):
+        """The gradient of the loss on the batch ``(X, y)`` for every weight and bias.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets; integer labels become one-hot rows when there are several outputs.
+        loss : str or Loss, default "mse"
+
+        Returns
+        -------
+        dW : list of ndarray shaped like ``weights``
+        db : list of ndarray shaped like ``biases``
+
+        Examples
+        --------
+        >>> net = MLP([2, 2, 1])
+        >>> for W in net.weights: W[:] = 1
+        >>> for b in net.biases: b[:] = 0
+        >>> dW, db = net.gradients([[-2, -1]], [[1]], loss="mse")   # Alice
+        >>> round(float(dW[0][0, 0]), 3)                             # dL/dw1
+        0.021
+        """
+        X, Y = self._check_Xy(X, y)
+        return self._gradients(X, Y, get_loss(loss))
+
+    def loss(self, X, y, loss="mse"):
+        """The loss of the network's predictions for ``X`` against ``y``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+        loss : str or Loss, default "mse"
+
+        Returns
+        -------
+        float
+        """
+        X, Y = self._check_Xy(X, y)
+        return get_loss(loss).fast(Y, self._forward(X))
+
+    def predict(self, X):
+        """Class labels (n_samples,): output > 0.5 for one output unit, else the argmax.
+
+        Examples
+        --------
+        >>> net = MLP([1, 1], activation="identity")
+        >>> net.weights[0][:] = 1; net.biases[0][:] = 0
+        >>> net.predict([[0.2], [0.9]])
+        array([0, 1])
+        """
+        X = self._check_X(X)
+        y_hat = self._forward(np.atleast_2d(X))
+        labels = (y_hat[:, 0] > 0.5).astype(np.int64) if y_hat.shape[1] == 1 else (
+            y_hat.argmax(axis=1))
+        return labels[0] if X.ndim == 1 else labels
+
+    # --- the unchecked hot path: X, Y are float arrays of shape (n_samples, ...) ---
+
+    def _forward(self, X):
+        a = X
+        for W, b, act in zip(self.weights, self.biases, self._acts(), strict=True):
+            a = act.fast(a @ W + b)            # (n, n_in) @ (n_in, n_out) + (n_out,) -> (n, n_out)
+        return a
+
+    def _trace(self, X):
+        zs, activations = [], [X]
+        for W, b, act in zip(self.weights, self.biases, self._acts(), strict=True):
+            zs.append(activations[-1] @ W + b)  # (n, n_in) @ (n_in, n_out) -> (n, n_out)
+            activations.append(act.fast(zs[-1]))
+        return zs, activations
+
+    def _acts(self):
+        return [self.activation] * (self.n_layers - 1) + [self.output_activation]
+
+    def _output_delta(self, z, y_hat, Y, loss):
+        """dL/dz at the output layer, shape (n_samples, n_outputs)."""
+        out = self.output_activation.name
+        if loss.name == "cross_entropy" and out == "softmax":
+            return (y_hat - Y) / Y.shape[0]     # softmax and cross-entropy fused: stable
+        if loss.name == "binary_cross_entropy" and out == "sigmoid":
+            return (y_hat - Y) / Y.size         # sigmoid and BCE fused (BCE averages all)
+        return self.output_activation.fast_backward(z, y_hat, loss.fast_gradient(Y, y_hat))
+
+    def _gradients(self, X, Y, loss):
+        """Backpropagation. ``loss`` is a ``Loss``; returns (dW, db)."""
+        zs, activations = self._trace(X)
+        L = self.n_layers
+        dW, db = [None] * L, [None] * L
+        delta = self._output_delta(zs[-1], activations[-1], Y, loss)   # dL/dz, (n, n_out)
+        for layer in range(L - 1, -1, -1):
+            a_in = activations[layer]                    # the layer's input, (n, n_in)
+            dW[layer] = a_in.T @ delta          # (n_in, n) @ (n, n_out) -> (n_in, n_out)
+            db[layer] = delta.sum(axis=0)       # (n, n_out) -> (n_out,)
+            if layer > 0:
+                grad_a = delta @ self.weights[layer].T  # (n, n_out) @ (n_out, n_in) -> (n, n_in)
+                # delta for the layer below: dL/dz = dL/da * f'(z), elementwise
+                delta = self.activation.fast_backward(zs[layer - 1], a_in, grad_a)
+        return dW, db
+
+    # --- copies, saving and loading ---
+
+    def copy(self):
+        """An independent copy (new arrays) of this network."""
+        net = copy.copy(self)
+        net.weights, net.biases = [W.copy() for W in self.weights], [b.copy() for b in self.biases]
+        return net
+
+    def save(self, path):
+        """Save to a ``.npz`` file (no pickle); the suffix ``.npz`` is added when missing.
+
+        Returns
+        -------
+        pathlib.Path
+            The file written.
+        """
+        path = Path(path)
+        if path.suffix != ".npz":
+            path = path.with_name(path.name + ".npz")
+        spec = {"activation": [self.activation.name, self.activation.params],
+                "output_activation": [self.output_activation.name, self.output_activation.params]}
+        arrays = {f"W{layer}": W for layer, W in enumerate(self.weights)}
+        arrays.update({f"b{layer}": b for layer, b in enumerate(self.biases)})
+        np.savez(path, format=np.array(_FORMAT), spec=np.array(json.dumps(spec)),
+                 layer_sizes=np.array(self.layer_sizes, dtype=np.int64), **arrays)
+        return path
+
+    @classmethod
+    def load(cls, path):
+        """Load a network written by ``save``; never unpickles anything.
+
+        Raises
+        ------
+        ValueError
+            When the file is not a network saved by ``MLP.save`` (corrupt, foreign or
+            incomplete), naming the file and the problem.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> net = MLP([3, 4, 2], activation="relu", output_activation="softmax", rng=0)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     back = MLP.load(net.save(os.path.join(tmp, "net.npz")))
+        >>> back.layer_sizes, all(np.array_equal(p, q)
+        ...                       for p, q in zip(net.parameters(), back.parameters()))
+        ((3, 4, 2), True)
+        """
+        try:
+            data = np.load(path, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise ValueError("it holds a single array, not a saved network")
+            with data:
+                contents = {key: data[key] for key in data.files}
+        except FileNotFoundError:
+            raise
+        except Exception as err:  # zip, header and pickle errors all mean "not our file"
+            raise ValueError(f"{path} is not a network saved by MLP.save: {err}") from err
+        try:
+            return cls._from_arrays(contents)
+        except (KeyError, ValueError, TypeError) as err:
+            raise ValueError(f"{path} is not a network saved by MLP.save: {err}") from err
+
+    @classmethod
+    def _from_arrays(cls, contents):
+        missing = [k for k in ("format", "spec", "layer_sizes") if k not in contents]
+        if missing:
+            raise KeyError(f"missing {', '.join(missing)}")
+        if str(contents["format"]) != _FORMAT:
+            raise ValueError(f"unknown format tag {str(contents['format'])[:40]!r}")
+        sizes = contents["layer_sizes"]
+        if sizes.ndim != 1 or sizes.dtype.kind not in "iu" or len(sizes) < 2 or sizes.min() < 1:
+            raise ValueError(f"layer_sizes must be a 1-D array of >= 2 positive ints, got {sizes}")
+        sizes = [int(n) for n in sizes]
+        spec = json.loads(str(contents["spec"]))
+        acts = [_activation_from_spec(spec.get(k) if isinstance(spec, dict) else None)
+                for k in ("activation", "output_activation")]
+        params = {}
+        for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+            for key, shape in ((f"W{layer}", (n_in, n_out)), (f"b{layer}", (n_out,))):
+                if key not in contents:
+                    raise KeyError(f"missing {key}")
+                value = contents[key]
+                if value.dtype.kind != "f" or value.shape != shape:
+                    raise ValueError(f"{key} must be a float array of shape {shape}, "
+                                     f"got {value.dtype} of shape {value.shape}")
+                params[key] = as_float_array(value, key).copy()
+        net = cls.__new__(cls)              # every attribute comes from the file
+        net.layer_sizes = tuple(sizes)
+        net.activation, net.output_activation = acts
+        net.weights = [params[f"W{layer}"] for layer in range(len(sizes) - 1)]
+        net.biases = [params[f"b{layer}"] for layer in range(len(sizes) - 1)]
+        return net
+
+    def __repr__(self):
+        def show(act):
+            extra = "".join(f", {k}={v}" for k, v in act.params.items())
+            return f"{act.name!r}" if not extra else f"get_activation({act.name!r}{extra})"
+        return (f"MLP({list(self.layer_sizes)}, activation={show(self.activation)}, "
+                f"output_activation={show(self.output_activation)})")
+
+
+def _activation_from_spec(entry):
+    """The activation of a saved file's entry ``[name, params]``."""
+    if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+            and isinstance(entry[1], dict)):
+        raise ValueError(f"bad activation entry {str(entry)[:60]!r}")
+    return get_activation(check_in(entry[0], "activation", ACTIVATIONS), **entry[1])

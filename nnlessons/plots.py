@@ -1,0 +1,429 @@
+"""Static plots for the lessons: networks, activations, loss curves, decision boundaries,
+confusion matrices and image grids.
+
+Lesson 01 draws its first network with ``plot_network``, lesson 02 the activation curves,
+lessons 06-08 loss curves and decision boundaries, lesson 10 the digits and the confusion
+matrix. Every ``plot_*`` function draws on ``ax`` when given; with ``ax=None`` it creates a
+figure through pyplot (so ``%matplotlib inline`` shows it), and it returns the Axes. None
+calls ``plt.show()``. The explorers (``nnlessons.explorers``) reuse the drawing helpers on
+figures they own and update the same artists in place.
+
+Left out: styling options the lessons do not need, 3-D plots and animations.
+"""
+
+import numpy as np
+
+from ._validation import as_float_array, check_int
+
+__all__ = [
+    "plot_network", "plot_loss_curves", "plot_decision_boundary", "plot_confusion_matrix",
+    "plot_image_grid", "plot_activation", "activation_curve", "new_figure",
+]
+
+POSITIVE, NEGATIVE = "#2166ac", "#e08214"     # weight signs (blue > 0, orange < 0)
+CLASS_CMAP = "PuOr"                           # P(class 1): orange 0 ... purple 1
+CLASS_COLORS = ("#e08214", "#542788", "#1b9e77", "#d95f02", "#7570b3", "#e7298a")
+
+
+def new_figure(figsize=(6.4, 4.8), dpi=100):
+    """A matplotlib Figure with its own Agg canvas, unknown to pyplot.
+
+    Explorers draw on such figures: pyplot never shows them by itself, they never pile up in
+    ``plt.get_fignums()`` and they do not depend on the notebook's backend.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = new_figure((3, 2))
+    >>> fig.canvas.get_width_height(), fig.number if hasattr(fig, "number") else None
+    ((300, 200), None)
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _axes(ax, figsize):
+    """``ax`` itself, a new subplot of a Figure, or a new pyplot figure's Axes."""
+    from matplotlib.figure import Figure
+
+    if isinstance(ax, Figure):
+        return ax.add_subplot()
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+# --- networks --------------------------------------------------------------------------
+
+def network_layout(layer_sizes, max_nodes=10):
+    """Node positions of a network diagram, layers left to right.
+
+    A layer with more than ``max_nodes`` units shows its first ``max_nodes - 1`` and its last
+    unit, with a gap between them.
+
+    Returns
+    -------
+    positions : list of ndarray of shape (n_drawn, 2)
+    units : list of ndarray of int, the unit each drawn node stands for
+
+    Examples
+    --------
+    >>> pos, units = network_layout([2, 3, 1])
+    >>> [p.shape for p in pos], units[1].tolist()
+    ([(2, 2), (3, 2), (1, 2)], [0, 1, 2])
+    >>> network_layout([784, 15, 10])[1][0].tolist()[-2:]
+    [8, 783]
+    """
+    positions, units = [], []
+    for x, n in enumerate(layer_sizes):
+        idx = np.arange(n) if n <= max_nodes else np.r_[np.arange(max_nodes - 1), n - 1]
+        slot = np.arange(len(idx), dtype=float)
+        if n > max_nodes:
+            slot[-1] += 0.6                               # room for the gap
+        positions.append(np.column_stack([np.full(len(idx), float(x)), slot.mean() - slot]))
+        units.append(idx)
+    return positions, units
+
+
+def draw_network(ax, layer_sizes, max_nodes=10):
+    """Draw a network's nodes and connections; return the artists to update later.
+
+    Returns
+    -------
+    dict with "edges" (LineCollection), "nodes" (PathCollection) and "edge_index"
+    (list of (layer, i, j) for every drawn connection).
+    """
+    from matplotlib.collections import LineCollection
+
+    positions, units = network_layout(layer_sizes, max_nodes)
+    segments, edge_index = [], []
+    for layer, (a, b) in enumerate(zip(positions[:-1], positions[1:])):
+        for i, p in enumerate(a):
+            for j, q in enumerate(b):
+                segments.append((p, q))
+                edge_index.append((layer, units[layer][i], units[layer + 1][j]))
+    edges = LineCollection(segments, colors="0.6", linewidths=1.0, zorder=1)
+    ax.add_collection(edges)
+    nodes = ax.scatter(*np.concatenate(positions).T, s=260, c="white", edgecolors="0.2",
+                       linewidths=1.5, zorder=2)
+    names = ["input"] + ["hidden"] * (len(layer_sizes) - 2) + ["output"]
+    low = min(p[:, 1].min() for p in positions)
+    for x, (n, name) in enumerate(zip(layer_sizes, names)):
+        ax.text(x, low - 0.9, f"{name}\n({n})", ha="center", va="top", fontsize=9)
+        if n > max_nodes:
+            ax.text(x, positions[x][-1, 1] + 0.8, "\u22ee", ha="center", va="center")
+    ax.set_xlim(-0.5, len(layer_sizes) - 0.5)
+    ax.set_ylim(low - 2.2, max(p[:, 1].max() for p in positions) + 0.7)
+    ax.set_axis_off()
+    return {"edges": edges, "nodes": nodes, "edge_index": edge_index}
+
+
+def set_network_weights(artists, weights, max_width=4.0):
+    """Show weights on a drawn network: line width by |w|, colour by sign (in place).
+
+    Returns
+    -------
+    widths : ndarray of shape (n_edges,), the line widths set
+    """
+    w = np.array([weights[layer][i, j] for layer, i, j in artists["edge_index"]])
+    scale = np.abs(w).max() if w.size and np.abs(w).max() > 0 else 1.0
+    widths = 0.2 + max_width * np.abs(w) / scale
+    artists["edges"].set_linewidths(widths)
+    artists["edges"].set_colors(np.where(w[:, None] >= 0, *_rgba_pair()))
+    return widths
+
+
+def _rgba_pair():
+    from matplotlib.colors import to_rgba
+
+    return np.array([to_rgba(POSITIVE, 0.8)]), np.array([to_rgba(NEGATIVE, 0.8)])
+
+
+def plot_network(layer_sizes_or_net, *, ax=None, max_nodes=10):
+    """Draw a network: circles for units, lines for weights.
+
+    Parameters
+    ----------
+    layer_sizes_or_net : sequence of int or MLP
+        Layer sizes (a plain diagram), or a network: then each line's width shows |w| and
+        its colour the sign (blue w > 0, orange w < 0).
+    ax : matplotlib Axes or Figure, optional
+    max_nodes : int, default 10
+        Bigger layers show their first units, a gap and the last unit.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_network([2, 2, 1], ax=new_figure())
+    >>> len(ax.collections[0].get_segments())     # 2*2 + 2*1 connections
+    6
+    """
+    net = layer_sizes_or_net if hasattr(layer_sizes_or_net, "weights") else None
+    sizes = net.layer_sizes if net is not None else [
+        check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes_or_net)]
+    ax = _axes(ax, (1.6 * len(sizes) + 1, 3.5))
+    artists = draw_network(ax, sizes, check_int(max_nodes, "max_nodes", minimum=2))
+    if net is not None:
+        set_network_weights(artists, net.weights)
+        ax.set_title("width ~ |w|; blue: w > 0, orange: w < 0", fontsize=9)
+    return ax
+
+
+# --- activations -----------------------------------------------------------------------
+
+def activation_curve(activation, x, **params):
+    """An activation and its derivative along x (softmax: the first output of softmax([x, 0])).
+
+    Parameters
+    ----------
+    activation : str or Activation
+    x : array_like of shape (n,)
+    **params
+        ``slope`` for leaky_relu.
+
+    Returns
+    -------
+    f, df : ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> f, df = activation_curve("sigmoid", [0.0])
+    >>> float(f[0]), float(df[0])
+    (0.5, 0.25)
+    >>> f, _ = activation_curve("softmax", [0.0, 2.0])   # softmax([x, 0]) is sigmoid(x)
+    >>> np.round(f, 4)
+    array([0.5   , 0.8808])
+    """
+    from .activations import get_activation
+
+    act = get_activation(activation, **params)
+    x = as_float_array(x, "x", ndim=1)
+    if act.name == "softmax":
+        z = np.column_stack([x, np.zeros_like(x)])
+        return act.function(z)[:, 0], act.derivative(z)[:, 0]
+    return np.asarray(act.function(x)), np.asarray(act.derivative(x))
+
+
+def plot_activation(name, *, ax=None, x_range=(-6.0, 6.0), derivative=True, **params):
+    """Plot an activation function f(z) and (dashed) its derivative f'(z).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_activation("tanh", ax=new_figure())
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['tanh(z)', "tanh'(z)"]
+    """
+    x = np.linspace(*x_range, 400)
+    f, df = activation_curve(name, x, **params)
+    ax = _axes(ax, (5, 3.2))
+    ax.axhline(0, color="0.8", lw=0.8)
+    ax.axvline(0, color="0.8", lw=0.8)
+    ax.plot(x, f, lw=2, label=f"{name}(z)")
+    if derivative:
+        ax.plot(x, df, "--", lw=2, label=f"{name}'(z)")
+    ax.set(xlabel="z", title=name)
+    ax.legend(frameon=False)
+    return ax
+
+
+# --- training --------------------------------------------------------------------------
+
+def plot_loss_curves(history, *, ax=None, log=False):
+    """Training (and validation) loss per epoch, with the best validation epoch marked.
+
+    Parameters
+    ----------
+    history : History, dict with "loss" (and "val_loss"), or a sequence of floats
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_loss_curves({"loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.7, 0.8]},
+    ...                       ax=new_figure())
+    >>> [line.get_label() for line in ax.get_lines()][:2]
+    ['training', 'validation']
+    """
+    if isinstance(history, dict):
+        loss, val, best = history["loss"], history.get("val_loss", []), history.get("best_epoch")
+    elif hasattr(history, "loss"):
+        loss, val, best = history.loss, history.val_loss, getattr(history, "best_epoch", None)
+    else:
+        loss, val, best = history, [], None
+    loss = as_float_array(loss, "history.loss", ndim=1)
+    val = as_float_array(val, "history.val_loss", ndim=1)
+    ax = _axes(ax, (5, 3.2))
+    epochs = np.arange(1, len(loss) + 1)
+    ax.plot(epochs, loss, lw=2, label="training")
+    if len(val):
+        ax.plot(np.arange(1, len(val) + 1), val, lw=2, label="validation")
+        best = best or int(np.argmin(val)) + 1
+        ax.axvline(best, color="0.4", ls=":", lw=1, label=f"best epoch ({best})")
+    ax.set(xlabel="epoch", ylabel="loss", yscale="log" if log else "linear",
+           title="Loss per epoch")
+    ax.legend(frameon=False)
+    return ax
+
+
+def grid_points(xlim, ylim, resolution):
+    """A (resolution**2, 2) array of points on a regular grid over the box, rows first.
+
+    Examples
+    --------
+    >>> grid_points((0, 1), (0, 2), 3)[:4].tolist()
+    [[0.0, 0.0], [0.5, 0.0], [1.0, 0.0], [0.0, 1.0]]
+    """
+    xx, yy = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
+    return np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def plot_decision_boundary(net_or_predict, X, y, *, ax=None, resolution=200, margin=0.5):
+    """The regions a classifier assigns to each class, with the data on top.
+
+    Parameters
+    ----------
+    net_or_predict : MLP or callable
+        A network (one sigmoid output: shaded by P(class 1); several: by argmax) or a
+        function mapping points of shape (n, 2) to labels or probabilities.
+    X : array_like of shape (n_samples, 2)
+    y : array_like of shape (n_samples,), int labels
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> X = np.array([[-1.0, 0.0], [1.0, 0.0]])
+    >>> ax = plot_decision_boundary(lambda P: (P[:, 0] > 0).astype(int), X, [0, 1],
+    ...                             ax=new_figure(), resolution=20)
+    >>> ax.images[0].get_array().shape
+    (20, 20)
+    """
+    X = as_float_array(X, "X", ndim=2)
+    y = np.asarray(y).astype(int)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 features to draw a 2-D boundary, got shape {X.shape}")
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    P = grid_points((lo[0], hi[0]), (lo[1], hi[1]), resolution)
+    out = net_or_predict.forward(P) if hasattr(net_or_predict, "forward") else np.asarray(
+        net_or_predict(P))
+    if out.ndim == 2 and out.shape[1] > 1:
+        out = out.argmax(axis=1)
+    out = out.reshape(resolution, resolution)
+    ax = _axes(ax, (4.5, 4))
+    extent = (lo[0], hi[0], lo[1], hi[1])
+    n_classes = max(int(y.max()) + 1, int(out.max()) + 1, 2)
+    if n_classes == 2:
+        ax.imshow(out, origin="lower", extent=extent, cmap=CLASS_CMAP, vmin=0, vmax=1,
+                  alpha=0.6, aspect="auto")
+        ax.contour(out, levels=[0.5], origin="lower", extent=extent, colors="k", linewidths=1)
+    else:
+        from matplotlib.colors import ListedColormap
+
+        cmap = ListedColormap(CLASS_COLORS[:n_classes])
+        ax.imshow(out, origin="lower", extent=extent, cmap=cmap, vmin=-0.5,
+                  vmax=n_classes - 0.5, alpha=0.35, aspect="auto", interpolation="nearest")
+    for c in range(n_classes):
+        ax.scatter(*X[y == c].T, s=18, color=CLASS_COLORS[c % len(CLASS_COLORS)],
+                   edgecolors="k", linewidths=0.5, label=f"class {c}")
+    ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="$x_1$", ylabel="$x_2$")
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
+    return ax
+
+
+# --- evaluation ------------------------------------------------------------------------
+
+def plot_confusion_matrix(y_true, y_pred, *, ax=None, n_classes=None):
+    """Counts of (true class, predicted class): rows true, columns predicted.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], ax=new_figure())
+    >>> ax.images[0].get_array().tolist()
+    [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+    """
+    y_true, y_pred = np.asarray(y_true).astype(int), np.asarray(y_pred).astype(int)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1:
+        raise ValueError(f"y_true and y_pred must be label arrays of the same shape (n,), got "
+                         f"{y_true.shape} and {y_pred.shape}")
+    k = n_classes or int(max(y_true.max(), y_pred.max())) + 1
+    counts = np.zeros((k, k), dtype=int)
+    np.add.at(counts, (y_true, y_pred), 1)
+    ax = _axes(ax, (0.45 * k + 2.5, 0.45 * k + 2))
+    ax.imshow(counts, cmap="Blues")
+    for (i, j), c in np.ndenumerate(counts):
+        ax.text(j, i, str(c), ha="center", va="center", fontsize=8,
+                color="white" if c > counts.max() / 2 else "black")
+    ax.set(xticks=range(k), yticks=range(k), xlabel="predicted class", ylabel="true class",
+           title=f"accuracy {np.trace(counts) / counts.sum():.1%}")
+    return ax
+
+
+def plot_image_grid(images, labels=None, *, ax=None, n_cols=None, predicted=None):
+    """Small grey-scale images side by side (e.g. the 8x8 digits), with their labels.
+
+    Parameters
+    ----------
+    images : array_like of shape (n_images, h, w) or (n_images, h * w) with h == w
+    labels : sequence, optional
+        Shown above each image; with ``predicted`` as "true/predicted", red when they differ.
+    ax : matplotlib Axes or Figure, optional
+        All images are tiled into one picture on this Axes.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_image_grid(np.zeros((6, 64)), labels=range(6), ax=new_figure(), n_cols=3)
+    >>> ax.images[0].get_array().shape, len(ax.texts)
+    ((19, 29), 6)
+    """
+    images = as_float_array(images, "images", ndim=(2, 3))
+    if images.ndim == 2:
+        side = int(round(np.sqrt(images.shape[1])))
+        if side * side != images.shape[1]:
+            raise ValueError(f"images of shape {images.shape} are not square: pass "
+                             "(n_images, h, w)")
+        images = images.reshape(-1, side, side)
+    n, h, w = images.shape
+    n_cols = n_cols or int(np.ceil(np.sqrt(n)))
+    n_rows = int(np.ceil(n / n_cols))
+    pad = 1 if labels is None else 1 + max(1, h // 4)
+    mosaic = np.full((n_rows * (h + pad) + 1, n_cols * (w + 1) + 1), np.nan)
+    ax = _axes(ax, (1.0 * n_cols + 0.5, 1.1 * n_rows + 0.3))
+    for k in range(n):
+        r, c = divmod(k, n_cols)
+        top, left = r * (h + pad) + pad, c * (w + 1) + 1
+        mosaic[top:top + h, left:left + w] = images[k]
+        if labels is not None:
+            text, color = str(labels[k]), "black"
+            if predicted is not None:
+                text, color = f"{labels[k]}/{predicted[k]}", (
+                    "black" if labels[k] == predicted[k] else "red")
+            ax.text(left + w / 2 - 0.5, top - 0.6, text, ha="center", va="bottom",
+                    fontsize=8, color=color)
+    ax.imshow(np.ma.masked_invalid(mosaic), cmap="gray_r", interpolation="nearest")
+    ax.set_axis_off()
+    return ax

@@ -1,0 +1,385 @@
+"""Training: mini-batches, epochs, validation and early stopping around an optimizer.
+
+Lesson 06 introduces ``fit`` as the loop the seeds describe (take a few samples, compute
+every partial derivative by backprop, update every weight and bias, go back); lesson 08
+adds validation data and early stopping, lesson 09 weight decay. Each epoch shuffles the
+training rows with ``rng``, cuts them into mini-batches of ``batch_size`` rows and takes one
+optimizer step per batch. After each epoch the loss (and accuracy) of the whole training
+set and of the validation set go into a ``History``.
+
+Left out on purpose: callbacks, learning-rate schedules, dropout, gradient clipping and
+metrics other than accuracy. The caller's arrays are never changed; the network's weights
+and biases are (that is what training means).
+"""
+
+import sys
+import time
+
+import numpy as np
+
+from ._validation import _show, as_float_array, as_rng, check_int, check_positive
+from .losses import as_targets, get_loss
+from .network import MLP
+from .optim import get_optimizer
+
+__all__ = ["fit", "History", "DivergenceError", "accuracy"]
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced a nan or inf loss: usually the learning rate is too large."""
+
+
+class History:
+    """What happened during ``fit``, one entry per epoch.
+
+    Attributes
+    ----------
+    loss, val_loss : list of float
+        The loss on the whole training set and on the validation set after each epoch
+        (without the weight-decay penalty; ``val_loss`` stays empty without validation data).
+    accuracy, val_accuracy : list of float
+        The fraction of correct labels after each epoch, recorded for sigmoid or softmax
+        outputs with 0/1 (one-hot) targets, empty otherwise.
+    epochs_run : int
+        How many epochs ran (fewer than ``n_epochs`` after an early stop).
+    best_epoch : int or None
+        The epoch, counted from 1, with the lowest validation loss (``val_loss[best_epoch -
+        1]``); None without validation data.
+    stopped_early : bool
+        Whether early stopping ended training before ``n_epochs``.
+
+    Examples
+    --------
+    >>> history = History()
+    >>> history.loss += [0.5, 0.25]; history.epochs_run = 2
+    >>> history
+    History(epochs_run=2, loss=0.25)
+    """
+
+    def __init__(self):
+        self.loss, self.val_loss, self.accuracy, self.val_accuracy = [], [], [], []
+        self.epochs_run = 0
+        self.best_epoch = None
+        self.stopped_early = False
+
+    def as_dict(self):
+        """The history as a dict of plain Python values (the lists are copies)."""
+        return {"loss": list(self.loss), "val_loss": list(self.val_loss),
+                "accuracy": list(self.accuracy), "val_accuracy": list(self.val_accuracy),
+                "epochs_run": self.epochs_run, "best_epoch": self.best_epoch,
+                "stopped_early": self.stopped_early}
+
+    def _summary(self):
+        parts = [f"{name}={values[-1]:.4g}" for name, values in (
+            ("loss", self.loss), ("accuracy", self.accuracy), ("val_loss", self.val_loss),
+            ("val_accuracy", self.val_accuracy)) if values]
+        if self.stopped_early:
+            parts.append(f"stopped early, best_epoch={self.best_epoch}")
+        return parts
+
+    def __repr__(self):
+        return f"History({', '.join([f'epochs_run={self.epochs_run}', *self._summary()])})"
+
+
+def _labels(values):
+    """Class labels of labels (n,), of a column (n, 1) (above 0.5 is 1) or of rows (n, k)."""
+    if values.ndim == 1:
+        return values
+    return values.argmax(axis=1) if values.shape[1] > 1 else (values[:, 0] > 0.5).astype(int)
+
+
+def accuracy(y_true, y_pred):
+    """The fraction of samples whose predicted class is the true class.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of shape (n_samples,) or (n_samples, n_classes)
+        Integer labels; or rows of one-hot targets or network outputs (the class is the
+        column of the largest value); or one column of 0/1 targets or sigmoid outputs
+        (class 1 when above 0.5, as ``MLP.predict``).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> accuracy([0, 1, 2, 2], [0, 1, 1, 2])
+    0.75
+    >>> accuracy([1, 0], [[0.9], [0.6]])
+    0.5
+    """
+    labels = []
+    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+        values = as_float_array(values, name, ndim=(1, 2))
+        if values.ndim == 1 and np.any(values != np.round(values)):
+            raise ValueError(f"{name} of shape {values.shape} must hold class labels, got "
+                             f"{values[values != np.round(values)][0]}; pass labels "
+                             "(net.predict(X)) or outputs of shape (n_samples, n_outputs)")
+        labels.append(_labels(values))
+    if len(labels[0]) != len(labels[1]):
+        raise ValueError(f"y_true and y_pred must have the same number of samples, got "
+                         f"{len(labels[0])} and {len(labels[1])}")
+    return float(np.mean(labels[0] == labels[1]))
+
+
+def _dataset(net, X, y, x_name):
+    """Checked float arrays X (n_samples, n_features) and targets T (n_samples, n_outputs)."""
+    X = as_float_array(X, x_name)
+    if X.ndim != 2:
+        hint = f"; for one feature per sample use {x_name}.reshape(-1, 1)" if X.ndim == 1 else ""
+        raise ValueError(f"{x_name} must be a 2-D array of shape (n_samples, n_features), "
+                         f"got shape {X.shape}{hint}")
+    if X.shape[1] != net.layer_sizes[0]:
+        raise ValueError(f"layer 1 expects inputs with {net.layer_sizes[0]} features, got "
+                         f"{x_name} with shape {X.shape}")
+    if len(X) == 0:
+        raise ValueError(f"{x_name} must hold at least one sample, got shape {X.shape}")
+    T = as_targets(y, net.layer_sizes[-1])
+    if len(T) != len(X):
+        raise ValueError(f"{x_name} and its targets must have the same number of samples, got "
+                         f"{len(X)} rows and {len(T)} targets")
+    return X, T
+
+
+def _validation_set(net, validation_data):
+    if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
+        raise TypeError(f"validation_data must be a pair (X_val, y_val), got "
+                        f"{_show(validation_data)}")
+    try:
+        return _dataset(net, *validation_data, "X_val")
+    except ValueError as err:
+        raise ValueError(f"validation_data: {err}") from err
+
+
+def _train_one_epoch(net, X, T, loss, optimizer, batch_size, weight_decay, rng):
+    """One pass over the training set, one optimizer step per mini-batch."""
+    if rng is not None:
+        order = rng.permutation(len(X))
+        X, T = X[order], T[order]        # shuffled copies: the caller's arrays stay as they are
+    params = net.parameters()
+    for start in range(0, len(X), batch_size):
+        stop = start + batch_size
+        dW, db = net._gradients(X[start:stop], T[start:stop], loss)
+        if weight_decay:
+            for dW_l, W in zip(dW, net.weights):
+                dW_l += weight_decay * W     # d/dW of (weight_decay / 2) * sum(W**2)
+        optimizer._step(params, dW + db)
+
+
+def _evaluate(net, X, T, true_labels, loss):
+    """The loss on (X, T) and, when true_labels is given, the accuracy."""
+    y_hat = net._forward(X)
+    value = loss.fast(T, y_hat)
+    if true_labels is None:
+        return value, None
+    return value, float(np.mean(_labels(y_hat) == true_labels))
+
+
+def _class_labels(net, T):
+    """True labels when accuracy makes sense (sigmoid/softmax outputs, 0/1 targets)."""
+    if net.output_activation.name in ("sigmoid", "softmax") and np.all((T == 0) | (T == 1)):
+        return _labels(T)
+    return None
+
+
+def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=100,
+        batch_size=32, rng=None, validation_data=None, weight_decay=0.0, early_stopping=None,
+        shuffle=True, progress=False):
+    """Train ``net`` on ``(X, y)`` by mini-batch gradient descent; return the History.
+
+    Parameters
+    ----------
+    net : MLP
+        The network; its weights and biases are updated in place.
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets; with several outputs, integer labels become one-hot rows.
+    loss : str or Loss, default "mse"
+    optimizer : str or Optimizer, default "sgd"
+        A name from ``nnlessons.optim.OPTIMIZERS`` or an optimizer object. fit starts it
+        afresh (``reset()``), so its remembered state never leaks between calls.
+    learning_rate : float, optional
+        With an optimizer name, the step size (default: that optimizer's default).
+    n_epochs : int, default 100
+    batch_size : int, default 32
+        Rows per optimizer step; a value above n_samples means n_samples (full-batch
+        gradient descent). The last batch of an epoch may be smaller.
+    rng : int, numpy.random.Generator or None
+        Source of the shuffling.
+    validation_data : tuple (X_val, y_val), optional
+        Evaluated after each epoch, never trained on.
+    weight_decay : float, default 0.0
+        L2 penalty: ``weight_decay * W`` is added to the gradient of every weight matrix
+        (the gradient of ``weight_decay / 2 * sum(W**2)``). Biases are not decayed, and the
+        recorded losses leave the penalty out.
+    early_stopping : int, optional
+        Patience: stop when the validation loss has not improved for this many epochs.
+        Requires ``validation_data``; the network ends with the weights of the best epoch.
+    shuffle : bool, default True
+        Whether to shuffle the rows every epoch (False: same order, ``rng`` unused).
+    progress : bool, default False
+        Show one line updated in place: a display in JupyterLab, a ``\\r`` line on stdout
+        in a terminal.
+
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    DivergenceError
+        When the loss becomes nan or inf; the weights are put back to their values before
+        fit, and the message suggests a smaller learning rate.
+
+    Examples
+    --------
+    >>> import nnlessons as nl
+    >>> X, y = nl.datasets.gender()
+    >>> net = nl.MLP([2, 2, 1], rng=0)
+    >>> history = fit(net, X, y, learning_rate=0.1, n_epochs=1000, batch_size=1, rng=0)
+    >>> len(history.loss), history.loss[-1] < history.loss[0]
+    (1000, True)
+    >>> net.predict([[-7, -3], [20, 2]])   # Emily is F (1), Frank is M (0)
+    array([1, 0])
+    """
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    loss = get_loss(loss)
+    X, T = _dataset(net, X, y, "X")
+    val = None if validation_data is None else _validation_set(net, validation_data)
+    n_epochs = check_int(n_epochs, "n_epochs", minimum=1)
+    batch_size = min(check_int(batch_size, "batch_size", minimum=1), len(X))
+    if learning_rate is not None:
+        check_positive(learning_rate, "learning_rate")
+    optimizer = get_optimizer(optimizer, learning_rate)
+    optimizer.reset()
+    weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+    if early_stopping is not None:
+        early_stopping = check_int(early_stopping, "early_stopping", minimum=1)
+        if val is None:
+            raise ValueError(f"early_stopping={early_stopping} needs validation_data=(X_val, "
+                             "y_val): it stops when the validation loss stops improving")
+    for name, flag in (("shuffle", shuffle), ("progress", progress)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be True or False, got {_show(flag)}")
+    rng = as_rng(rng) if shuffle else None
+
+    history = History()
+    run = _Run(net, history, optimizer.learning_rate, n_epochs, progress)
+    labels = _class_labels(net, T)
+    val_labels = None if val is None else _class_labels(net, val[1])
+    with np.errstate(all="ignore"), run:
+        for epoch in range(1, n_epochs + 1):
+            _train_one_epoch(net, X, T, loss, optimizer, batch_size, weight_decay, rng)
+            run.record(_evaluate(net, X, T, labels, loss), history.loss, history.accuracy)
+            history.epochs_run = epoch
+            run.check_finite(epoch)
+            if val is not None:
+                run.record(_evaluate(net, *val, val_labels, loss), history.val_loss,
+                           history.val_accuracy)
+                if run.stop_early(epoch, early_stopping):
+                    break
+            run.show()
+    return history
+
+
+class _Run:
+    """The bookkeeping of one fit: best weights, divergence and the progress line."""
+
+    def __init__(self, net, history, learning_rate, n_epochs, progress):
+        self.params, self.history = net.parameters(), history
+        self.learning_rate, self.n_epochs = learning_rate, n_epochs
+        self.initial = [p.copy() for p in self.params]
+        self.best = None
+        self.progress = _Progress() if progress else None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.best is not None:            # early stopping: end with the best weights
+            self._restore(self.best)
+        if self.progress is not None:
+            self.progress.show(_progress_line(self.history, self.n_epochs), final=True)
+            self.progress.close()
+
+    def record(self, result, losses, accuracies):
+        losses.append(result[0])
+        if result[1] is not None:
+            accuracies.append(result[1])
+
+    def _restore(self, saved):
+        for p, value in zip(self.params, saved):
+            p[...] = value
+
+    def check_finite(self, epoch):
+        last = self.history.loss[-1]
+        if np.isfinite(last) and all(np.isfinite(p).all() for p in self.params):
+            return
+        self._restore(self.initial)
+        self.best = None
+        lr = self.learning_rate
+        raise DivergenceError(
+            f"training diverged in epoch {epoch}: the training loss became {last} with "
+            f"learning_rate={lr:g}. Try a smaller learning rate, e.g. learning_rate={lr / 10:g}."
+            " The weights and biases were put back to their values before fit.")
+
+    def stop_early(self, epoch, patience):
+        """Track the best validation loss; True when ``patience`` epochs brought no gain."""
+        history = self.history
+        if history.best_epoch is None or history.val_loss[-1] < history.val_loss[
+                history.best_epoch - 1]:
+            history.best_epoch = epoch
+            if patience is not None:
+                self.best = [p.copy() for p in self.params]
+            return False
+        history.stopped_early = patience is not None and epoch - history.best_epoch >= patience
+        return history.stopped_early
+
+    def show(self):
+        if self.progress is not None:
+            self.progress.show(_progress_line(self.history, self.n_epochs))
+
+
+def _progress_line(history, n_epochs):
+    """The progress text, e.g. ``epoch 3/10  loss=0.2  accuracy=0.9``."""
+    return "  ".join([f"epoch {history.epochs_run}/{n_epochs}", *history._summary()])
+
+
+def _in_kernel():
+    """Whether we run inside a Jupyter kernel (JupyterLab, nbval), without importing IPython."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
+
+
+class _Progress:
+    """One line rewritten in place, at most every ``interval`` seconds (and at the end):
+    an IPython display handle in a kernel, a carriage-return line on stdout elsewhere."""
+
+    def __init__(self, interval=0.1):
+        self.interval, self.shown_at = interval, -np.inf
+        self.kernel, self.handle, self.width = _in_kernel(), None, 0
+
+    def show(self, line, final=False):
+        now = time.perf_counter()
+        if not final and now - self.shown_at < self.interval:
+            return
+        self.shown_at = now
+        if self.kernel:
+            from IPython.display import display
+
+            if self.handle is None:
+                self.handle = display({"text/plain": line}, raw=True, display_id=True)
+            else:
+                self.handle.update({"text/plain": line}, raw=True)
+        else:
+            sys.stdout.write("\r" + line.ljust(self.width))
+            sys.stdout.flush()
+            self.width = len(line)
+
+    def close(self):
+        if not self.kernel and self.width:
+            sys.stdout.write("\n")
+            sys.stdout.flush()

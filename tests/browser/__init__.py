@@ -1,0 +1,8 @@
+"""Helpers for the end-to-end browser tests (``tests/test_browser.py``).
+
+``lab`` starts and stops a throw-away Jupyter server (JupyterLab or Notebook 7) with its own
+configuration, runtime, settings and workspace folders; ``page`` drives a notebook in headless
+Chromium through Playwright: run all cells, find each explorer, move one of its controls and
+time how long the picture takes to change. Nothing here touches the repository's notebooks or
+the user's Jupyter configuration.
+"""
