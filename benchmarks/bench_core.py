@@ -18,6 +18,8 @@ rows alike; seconds per epoch is the median over repeats of (time of 30 epochs) 
 """
 
 import argparse
+import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -69,7 +71,10 @@ def run_bare_numpy(X, Y, n_epochs):
             b2 -= LEARNING_RATE * d2.sum(axis=0)
             W1 -= LEARNING_RATE * (x.T @ d1)
             b1 -= LEARNING_RATE * d1.sum(axis=0)
-        _ = np.mean((Y - 1 / (1 + np.exp(-(1 / (1 + np.exp(-(X @ W1 + b1))) @ W2 + b2)))) ** 2)
+        # the training loss once per epoch, as fit records it in its History
+        a1 = 1 / (1 + np.exp(-(X @ W1 + b1)))
+        a2 = 1 / (1 + np.exp(-(a1 @ W2 + b2)))
+        np.mean((a2 - Y) ** 2)
     return [W1, W2], [b1, b2]
 
 
@@ -89,7 +94,7 @@ def run_per_sample(X, Y, n_epochs):
             for i in batch:
                 x, y = X[i][:, None], Y[i][:, None]
                 activation, activations, zs = x, [x], []
-                for b, w in zip(biases, weights):
+                for b, w in zip(biases, weights, strict=True):
                     zs.append(w @ activation + b)
                     activation = sigmoid(zs[-1])
                     activations.append(activation)
@@ -100,8 +105,9 @@ def run_per_sample(X, Y, n_epochs):
                 delta = (weights[-1].T @ delta) * sp
                 nabla_b[-2] += delta
                 nabla_w[-2] += delta @ activations[-3].T
-            weights = [w - (ETA_NIELSEN / len(batch)) * nw for w, nw in zip(weights, nabla_w)]
-            biases = [b - (ETA_NIELSEN / len(batch)) * nb for b, nb in zip(biases, nabla_b)]
+            eta = ETA_NIELSEN / len(batch)
+            weights = [w - eta * nw for w, nw in zip(weights, nabla_w, strict=True)]
+            biases = [b - eta * nb for b, nb in zip(biases, nabla_b, strict=True)]
     return [w.T for w in weights], [b[:, 0] for b in biases]
 
 
@@ -115,7 +121,7 @@ def make_torch_run(dtype_name):
         model = torch.nn.Sequential(torch.nn.Linear(64, 30), torch.nn.Sigmoid(),
                                     torch.nn.Linear(30, 10), torch.nn.Sigmoid()).to(dtype)
         with torch.no_grad():
-            for layer, W, b in zip(model[::2], net.weights, net.biases):
+            for layer, W, b in zip(model[::2], net.weights, net.biases, strict=True):
                 layer.weight.copy_(torch.tensor(W.T))     # torch stores (n_out, n_in)
                 layer.bias.copy_(torch.tensor(b))
         opt = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
@@ -155,7 +161,7 @@ def held_out_accuracy(result, X_test, y_test):
     if not isinstance(result, tuple):                      # a fitted scikit-learn model
         return result.score(X_test, y_test)
     net = initial_network()
-    for mine, theirs in zip(net.parameters(), result[0] + result[1]):
+    for mine, theirs in zip(net.parameters(), result[0] + result[1], strict=True):
         mine[...] = theirs
     return nl.training.accuracy(y_test, net.predict(X_test))
 
@@ -198,20 +204,29 @@ def main(repeats):
     X, Y, X_test, y_test = data()
     rows = implementations()
     times = {name: [] for name, _ in rows}
+    cpu_times = {name: [] for name, _ in rows}
     results = {}
     for name, run in rows:                                 # warm-up, and the accuracies
         results[name] = run(X, Y, EPOCHS)
     for _ in range(repeats):
         for name, run in rows:
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             run(X, Y, EPOCHS)
             times[name].append((time.perf_counter() - start) / EPOCHS)
+            cpu_times[name].append((time.process_time() - cpu_start) / EPOCHS)
     reference = results["nl.fit"]
+    versions = [f"Python {platform.python_version()}", f"numpy {np.__version__}"]
+    for module in ("torch", "sklearn"):
+        if module in sys.modules:
+            versions.append(f"{module} {sys.modules[module].__version__}")
+    print(f"{', '.join(versions)}; {os.cpu_count()} CPUs, load average "
+          f"{os.getloadavg()[0]:.1f} at the end of the timings")
     print(f"Nielsen's chapter-1 recipe on the 8x8 digits: {'-'.join(map(str, SIZES))} sigmoid, "
           f"MSE, batch {BATCH}, eta {ETA_NIELSEN} (learning_rate={LEARNING_RATE:g} with the "
           f"plain-mean MSE), {EPOCHS} epochs; {len(X)} training / {len(X_test)} held-out "
           f"images; median of {repeats} repeats\n")
-    header = f"{'implementation':<40} {'s/epoch':>9} {'x nl.fit':>9} {'accuracy':>9} {'same steps':>11}"
+    header = (f"{'implementation':<40} {'s/epoch':>9} {'x nl.fit':>9} {'CPU s/ep':>9} "
+              f"{'accuracy':>9} {'same steps':>11}")
     print(header)
     print("-" * len(header))
     fit_time = statistics.median(times["nl.fit"])
@@ -220,12 +235,14 @@ def main(repeats):
         result = results[name]
         same = "-"
         if isinstance(result, tuple):
-            gap = max(np.max(np.abs(a - b)) for a, b in zip(result[0] + result[1],
-                                                            reference[0] + reference[1]))
+            pairs = zip(result[0] + result[1], reference[0] + reference[1], strict=True)
+            gap = max(np.max(np.abs(a - b)) for a, b in pairs)
             same = f"{gap:.0e}"
         print(f"{name:<40} {seconds:9.4f} {seconds / fit_time:9.2f} "
+              f"{statistics.median(cpu_times[name]):9.4f} "
               f"{held_out_accuracy(result, X_test, y_test):9.4f} {same:>11}")
-    print("\n'same steps': largest difference of the final weights from nl.fit's")
+    print("\ns/epoch: wall-clock time; CPU s/ep: CPU time of this process (all its threads); "
+          "'same steps': largest difference of the final weights from nl.fit's")
     bare = statistics.median(times["bare numpy loop (inline)"])
     print(f"nl.fit / bare numpy loop: {fit_time / bare:.2f} (target <= 1.2)")
     torch_rows = [n for n in times if n.startswith("PyTorch")]

@@ -23,9 +23,6 @@ import numpy as np
 
 from ._validation import as_float_array, check_in, check_positive
 
-# exp(709) is close to the largest float64; clipping z at -709 keeps exp(-z) finite, so
-# sigmoid never overflows. Below -709 the result is about 1e-308 instead of smaller still.
-_SIGMOID_CLIP = -709.0
 
 
 def _array(z):
@@ -41,7 +38,10 @@ def _out(a):
 # --- the fast versions, for float arrays: used by the network in its training loop ---
 
 def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-np.maximum(z, _SIGMOID_CLIP)))
+    # exp(-|z|) lies in (0, 1], so it never overflows: for z >= 0 use 1 / (1 + e^-z), for
+    # z < 0 the same value written as e^z / (1 + e^z). sigmoid(-1000) is then exactly 0.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def _sigmoid_backward(z, a, grad_a):
@@ -273,9 +273,10 @@ class Activation:
         The output range, for plots (``(0, 1)`` for sigmoid).
     params : dict
         Extra parameters, e.g. ``{"slope": 0.01}`` for leaky ReLU.
-    fast, fast_backward : callable
+    fast, fast_backward : callable, optional
         Unchecked versions for float arrays, used in the training loop: ``fast(z)`` and
-        ``fast_backward(z, a, grad_a)``.
+        ``fast_backward(z, a, grad_a)``. By default ``function`` and
+        ``grad_a * derivative(z)``, so a home-made activation needs only those two.
 
     Examples
     --------
@@ -291,6 +292,14 @@ class Activation:
     params: dict = field(default_factory=dict)
     fast: Callable = field(default=None, repr=False)
     fast_backward: Callable = field(default=None, repr=False)
+
+    def __post_init__(self):
+        # a home-made activation needs only function and derivative
+        if self.fast is None:
+            object.__setattr__(self, "fast", self.function)
+        if self.fast_backward is None:
+            derivative = self.derivative
+            object.__setattr__(self, "fast_backward", lambda z, a, grad_a: grad_a * derivative(z))
 
     def __call__(self, z):
         return self.function(z)

@@ -124,7 +124,10 @@ def grade_command(args):
         paths = find_notebooks(args.submissions)
         only = [s.strip() for s in args.exercises.split(",")] if args.exercises else None
         plan = grading.Plan(seed=args.seed, only=only)
-    except (FileNotFoundError, ValueError) as err:
+        for output in (args.out, args.json):  # fail before the batch, not after it
+            if output:
+                Path(output).parent.mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as err:
         print(f"nnlessons grade: error: {err}", file=sys.stderr)
         return 2
     if not paths:

@@ -1,11 +1,11 @@
 """Small data sets for the lessons, all offline and seeded, and ways to split and scale them.
 
-- ``gender``: the seeds' four people (weight, height, gender), lessons 04-06.
+- ``gender``: the seeds' four people (weight, height, gender), from lesson 04 (loss) on.
 - ``noisy_cosine``: noisy samples of ``cos(1.5 pi x)``, the curve of scikit-learn's
-  "Underfitting vs. Overfitting" example, lesson 09.
+  "Underfitting vs. Overfitting" example, for lesson 09.
 - ``xor``, ``circles``, ``moons``, ``spirals``: 2-D classification sets that no straight
-  line separates (``TOY_DATASETS``), lessons 03 and 08.
-- ``digits``: 1,797 handwritten digits as 8x8 images, lesson 10. These are the UCI ML
+  line separates (``TOY_DATASETS``), for decision boundaries and the playground.
+- ``digits``: 1,797 handwritten digits as 8x8 images, for lesson 10. These are the UCI ML
   hand-written digits (optical recognition) test set as shipped by scikit-learn (BSD-3
   licence), stored in ``nnlessons/data/digits.npz`` as uint8 pixels 0..16 and uint8 labels,
   made once with ``sklearn.datasets.load_digits()``; nothing is downloaded at run time.

@@ -300,6 +300,13 @@ class Loss:
     fast: Callable = field(default=None, repr=False, compare=False)
     fast_gradient: Callable = field(default=None, repr=False, compare=False)
 
+    def __post_init__(self):
+        # a home-made loss needs only function and gradient
+        if self.fast is None:
+            object.__setattr__(self, "fast", self.function)
+        if self.fast_gradient is None:
+            object.__setattr__(self, "fast_gradient", self.gradient)
+
     def __call__(self, y_true, y_pred):
         return self.function(y_true, y_pred)
 

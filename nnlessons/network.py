@@ -149,9 +149,6 @@ class MLP:
         """``weights + biases``: the same array objects, for optimizers to update in place."""
         return self.weights + self.biases
 
-    def _activation(self, layer):
-        return self.output_activation if layer == self.n_layers - 1 else self.activation
-
     # --- checked public methods ---
 
     def _check_X(self, X):
@@ -165,8 +162,8 @@ class MLP:
 
     def _check_Xy(self, X, y):
         X = self._check_X(X)
-        if X.ndim == 1:                       # one sample
-            X, y = X[None, :], np.reshape(y, (1, -1))
+        if X.ndim == 1:                       # one sample: a label, or one row of targets
+            X, y = X[None, :], (np.reshape(y, (1,)) if np.ndim(y) == 0 else np.reshape(y, (1, -1)))
         Y = as_targets(y, self.layer_sizes[-1])
         if Y.shape[0] != X.shape[0]:
             raise ValueError(f"y has {Y.shape[0]} samples but X has {X.shape[0]}")
@@ -323,6 +320,8 @@ class MLP:
         pathlib.Path
             The file written.
         """
+        for act in (self.activation, self.output_activation):
+            check_in(act.name, "a saved network's activation", ACTIVATIONS)
         path = Path(path)
         if path.suffix != ".npz":
             path = path.with_name(path.name + ".npz")
@@ -360,7 +359,7 @@ class MLP:
                 raise ValueError("it holds a single array, not a saved network")
             with data:
                 contents = {key: data[key] for key in data.files}
-        except FileNotFoundError:
+        except (FileNotFoundError, PermissionError, IsADirectoryError):
             raise
         except Exception as err:  # zip, header and pickle errors all mean "not our file"
             raise ValueError(f"{path} is not a network saved by MLP.save: {err}") from err

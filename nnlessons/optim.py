@@ -19,12 +19,10 @@ import numbers
 
 import numpy as np
 
-from ._validation import _show, check_in, check_positive
+from ._validation import _show, as_float_array, check_in, check_positive
 
-__all__ = [
-    "Optimizer", "SGD", "Momentum", "Nesterov", "Adagrad", "RMSProp", "Adam",
-    "OPTIMIZERS", "get_optimizer",
-]
+__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "Adagrad", "RMSProp", "Adam",
+           "OPTIMIZERS", "get_optimizer"]
 
 
 def _check_fraction(value, name):
@@ -74,18 +72,13 @@ class Optimizer:
             The parameters, e.g. ``net.parameters()`` (float arrays, changed in place).
         grads : list of ndarray
             One gradient per parameter, each of the same shape.
-
-        Returns
-        -------
-        None
         """
-        self._check(params, grads)
-        self._step(params, grads)
+        self._step(params, self._check(params, grads))
 
     def _step(self, params, grads):
         """The step without checks (used by ``fit``, which passes validated arrays)."""
         self.n_steps += 1
-        for i, (theta, g) in enumerate(zip(params, grads)):
+        for i, (theta, g) in enumerate(zip(params, grads, strict=True)):
             self._update(i, theta, g)
 
     def _update(self, i, theta, g):
@@ -99,6 +92,7 @@ class Optimizer:
         return memory[name]
 
     def _check(self, params, grads):
+        """Check the lists at the public boundary; return the gradients as float arrays."""
         for label, items in (("params", params), ("grads", grads)):
             if not isinstance(items, (list, tuple)):
                 raise TypeError(f"{label} must be a list of arrays (e.g. net.parameters()), "
@@ -106,7 +100,7 @@ class Optimizer:
         if len(params) != len(grads):
             raise ValueError(f"params and grads must have the same length, got {len(params)} "
                              f"params and {len(grads)} grads")
-        for i, (theta, g) in enumerate(zip(params, grads)):
+        for i, (theta, g) in enumerate(zip(params, grads, strict=True)):
             if not (isinstance(theta, np.ndarray) and theta.dtype.kind == "f"):
                 raise TypeError(f"params[{i}] must be a float numpy array (it is updated in "
                                 f"place), got {_show(theta)}")
@@ -119,6 +113,9 @@ class Optimizer:
                         f"params[{i}] has shape {theta.shape} but the optimizer remembers "
                         f"{name!r} of shape {remembered.shape} for it; call reset() before "
                         "using this optimizer on another network")
+        # nan and inf pass through, so that a diverging run shows as nan parameters
+        return [as_float_array(g, f"grads[{i}]", allow_nonfinite=True)
+                for i, g in enumerate(grads)]
 
     def __repr__(self):
         args = ", ".join(f"{h}={getattr(self, h)!r}" for h in self.hyper_parameters)

@@ -96,8 +96,8 @@ def draw_network(ax, layer_sizes, max_nodes=10):
 
     Returns
     -------
-    dict with "edges" (LineCollection), "nodes" (PathCollection) and "edge_index"
-    (list of (layer, i, j) for every drawn connection).
+    dict with "edges" (LineCollection), "nodes" (PathCollection), "texts" (the labels) and
+    "edge_index" (list of (layer, i, j) for every drawn connection).
     """
     from matplotlib.collections import LineCollection
 
@@ -114,14 +114,17 @@ def draw_network(ax, layer_sizes, max_nodes=10):
                        linewidths=1.5, zorder=2)
     names = ["input"] + ["hidden"] * (len(layer_sizes) - 2) + ["output"]
     low = min(p[:, 1].min() for p in positions)
+    texts = []
     for x, (n, name) in enumerate(zip(layer_sizes, names)):
-        ax.text(x, low - 0.9, f"{name}\n({n})", ha="center", va="top", fontsize=9)
+        texts.append(ax.text(x, low - 0.9, f"{name}\n({n})", ha="center", va="top",
+                             fontsize=9))
         if n > max_nodes:
-            ax.text(x, positions[x][-1, 1] + 0.8, "\u22ee", ha="center", va="center")
+            texts.append(ax.text(x, positions[x][-1, 1] + 0.8, "...", rotation=90,
+                                 ha="center", va="center"))
     ax.set_xlim(-0.5, len(layer_sizes) - 0.5)
     ax.set_ylim(low - 2.2, max(p[:, 1].max() for p in positions) + 0.7)
     ax.set_axis_off()
-    return {"edges": edges, "nodes": nodes, "edge_index": edge_index}
+    return {"edges": edges, "nodes": nodes, "texts": texts, "edge_index": edge_index}
 
 
 def set_network_weights(artists, weights, max_width=4.0):
@@ -223,7 +226,7 @@ def plot_activation(name, *, ax=None, x_range=(-6.0, 6.0), derivative=True, **pa
     Examples
     --------
     >>> ax = plot_activation("tanh", ax=new_figure())
-    >>> [line.get_label() for line in ax.get_lines()]
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
     ['tanh(z)', "tanh'(z)"]
     """
     x = np.linspace(*x_range, 400)
@@ -398,7 +401,7 @@ def plot_image_grid(images, labels=None, *, ax=None, n_cols=None, predicted=None
     --------
     >>> ax = plot_image_grid(np.zeros((6, 64)), labels=range(6), ax=new_figure(), n_cols=3)
     >>> ax.images[0].get_array().shape, len(ax.texts)
-    ((19, 29), 6)
+    ((23, 28), 6)
     """
     images = as_float_array(images, "images", ndim=(2, 3))
     if images.ndim == 2:

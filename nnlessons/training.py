@@ -14,6 +14,7 @@ and biases are (that is what training means).
 
 import sys
 import time
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -29,45 +30,42 @@ class DivergenceError(FloatingPointError):
     """Training produced a nan or inf loss: usually the learning rate is too large."""
 
 
+@dataclass(repr=False)
 class History:
-    """What happened during ``fit``, one entry per epoch.
+    """What happened during ``fit``, one entry per epoch (epochs are counted from 1).
 
     Attributes
     ----------
     loss, val_loss : list of float
-        The loss on the whole training set and on the validation set after each epoch
-        (without the weight-decay penalty; ``val_loss`` stays empty without validation data).
+        The loss on the whole training set and on the validation set after each epoch,
+        without the weight-decay penalty (``val_loss`` is empty without validation data).
     accuracy, val_accuracy : list of float
-        The fraction of correct labels after each epoch, recorded for sigmoid or softmax
-        outputs with 0/1 (one-hot) targets, empty otherwise.
+        The fraction of correct labels after each epoch, for sigmoid or softmax outputs
+        with 0/1 (one-hot) targets; empty otherwise.
     epochs_run : int
         How many epochs ran (fewer than ``n_epochs`` after an early stop).
     best_epoch : int or None
-        The epoch, counted from 1, with the lowest validation loss (``val_loss[best_epoch -
-        1]``); None without validation data.
+        The epoch with the lowest validation loss, ``val_loss[best_epoch - 1]``.
     stopped_early : bool
         Whether early stopping ended training before ``n_epochs``.
 
     Examples
     --------
-    >>> history = History()
-    >>> history.loss += [0.5, 0.25]; history.epochs_run = 2
-    >>> history
+    >>> History(loss=[0.5, 0.25], epochs_run=2)
     History(epochs_run=2, loss=0.25)
     """
 
-    def __init__(self):
-        self.loss, self.val_loss, self.accuracy, self.val_accuracy = [], [], [], []
-        self.epochs_run = 0
-        self.best_epoch = None
-        self.stopped_early = False
+    loss: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    epochs_run: int = 0
+    best_epoch: int = None
+    stopped_early: bool = False
 
     def as_dict(self):
         """The history as a dict of plain Python values (the lists are copies)."""
-        return {"loss": list(self.loss), "val_loss": list(self.val_loss),
-                "accuracy": list(self.accuracy), "val_accuracy": list(self.val_accuracy),
-                "epochs_run": self.epochs_run, "best_epoch": self.best_epoch,
-                "stopped_early": self.stopped_early}
+        return asdict(self)
 
     def _summary(self):
         parts = [f"{name}={values[-1]:.4g}" for name, values in (
@@ -162,18 +160,17 @@ def _train_one_epoch(net, X, T, loss, optimizer, batch_size, weight_decay, rng):
         stop = start + batch_size
         dW, db = net._gradients(X[start:stop], T[start:stop], loss)
         if weight_decay:
-            for dW_l, W in zip(dW, net.weights):
+            for dW_l, W in zip(dW, net.weights, strict=True):
                 dW_l += weight_decay * W     # d/dW of (weight_decay / 2) * sum(W**2)
         optimizer._step(params, dW + db)
 
 
-def _evaluate(net, X, T, true_labels, loss):
-    """The loss on (X, T) and, when true_labels is given, the accuracy."""
+def _evaluate(net, X, T, true_labels, loss, losses, accuracies):
+    """Append the loss on (X, T) to losses and, with true_labels, the accuracy."""
     y_hat = net._forward(X)
-    value = loss.fast(T, y_hat)
-    if true_labels is None:
-        return value, None
-    return value, float(np.mean(_labels(y_hat) == true_labels))
+    losses.append(loss.fast(T, y_hat))
+    if true_labels is not None:
+        accuracies.append(float(np.mean(_labels(y_hat) == true_labels)))
 
 
 def _class_labels(net, T):
@@ -181,6 +178,11 @@ def _class_labels(net, T):
     if net.output_activation.name in ("sigmoid", "softmax") and np.all((T == 0) | (T == 1)):
         return _labels(T)
     return None
+
+
+# The output activations that give the probabilities these losses take logarithms of.
+_NEEDS_PROBABILITIES = {"binary_cross_entropy": ("sigmoid", "softmax"),
+                        "cross_entropy": ("softmax",)}
 
 
 def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=100,
@@ -246,6 +248,10 @@ def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
     loss = get_loss(loss)
+    out = net.output_activation.name
+    if out not in _NEEDS_PROBABILITIES.get(loss.name, (out,)):
+        raise ValueError(f"loss={loss.name!r} needs probabilities from the output layer: use "
+                         f"output_activation={_NEEDS_PROBABILITIES[loss.name][0]!r}, not {out!r}")
     X, T = _dataset(net, X, y, "X")
     val = None if validation_data is None else _validation_set(net, validation_data)
     n_epochs = check_int(n_epochs, "n_epochs", minimum=1)
@@ -272,12 +278,11 @@ def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=
     with np.errstate(all="ignore"), run:
         for epoch in range(1, n_epochs + 1):
             _train_one_epoch(net, X, T, loss, optimizer, batch_size, weight_decay, rng)
-            run.record(_evaluate(net, X, T, labels, loss), history.loss, history.accuracy)
+            _evaluate(net, X, T, labels, loss, history.loss, history.accuracy)
             history.epochs_run = epoch
             run.check_finite(epoch)
             if val is not None:
-                run.record(_evaluate(net, *val, val_labels, loss), history.val_loss,
-                           history.val_accuracy)
+                _evaluate(net, *val, val_labels, loss, history.val_loss, history.val_accuracy)
                 if run.stop_early(epoch, early_stopping):
                     break
             run.show()
@@ -304,13 +309,8 @@ class _Run:
             self.progress.show(_progress_line(self.history, self.n_epochs), final=True)
             self.progress.close()
 
-    def record(self, result, losses, accuracies):
-        losses.append(result[0])
-        if result[1] is not None:
-            accuracies.append(result[1])
-
     def _restore(self, saved):
-        for p, value in zip(self.params, saved):
+        for p, value in zip(self.params, saved, strict=True):
             p[...] = value
 
     def check_finite(self, epoch):
@@ -328,8 +328,8 @@ class _Run:
     def stop_early(self, epoch, patience):
         """Track the best validation loss; True when ``patience`` epochs brought no gain."""
         history = self.history
-        if history.best_epoch is None or history.val_loss[-1] < history.val_loss[
-                history.best_epoch - 1]:
+        best = np.inf if history.best_epoch is None else history.val_loss[history.best_epoch - 1]
+        if history.val_loss[-1] < best:
             history.best_epoch = epoch
             if patience is not None:
                 self.best = [p.copy() for p in self.params]

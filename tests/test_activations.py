@@ -240,3 +240,13 @@ def test_nan_propagates_like_numpy():
         warnings.simplefilter("error")
         assert np.isnan(nl.sigmoid(np.nan))
         assert np.isnan(nl.tanh(np.nan))
+
+
+def test_home_made_activation_works_in_a_network():
+    # softplus log(1 + e^z), with derivative sigmoid(z): only function and derivative given
+    softplus = Activation("softplus", lambda z: np.logaddexp(0.0, z), nl.sigmoid)
+    z = np.array([[-1.0, 0.5]])
+    assert np.allclose(softplus.backward(z, softplus(z), np.ones_like(z)), nl.sigmoid(z))
+    net = nl.MLP([2, 3, 1], activation=softplus, output_activation="identity", rng=0)
+    X, y = [[0.5, -1.0], [1.0, 0.3]], [1.0, -1.0]
+    assert nl.gradient_check(net, X, y) < 1e-6

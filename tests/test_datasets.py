@@ -186,7 +186,8 @@ def test_digits_match_scikit_learn():
 def test_package_never_imports_scikit_learn():
     code = ("import sys, nnlessons; nnlessons.datasets.digits(); "
             "assert 'sklearn' not in sys.modules, 'sklearn was imported'")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1])
     assert result.returncode == 0, result.stderr
 
 

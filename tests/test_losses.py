@@ -217,3 +217,16 @@ def test_as_targets():
 def test_bad_input(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_home_made_loss_works_in_a_network():
+    # half the squared error summed: gradient y_pred - y_true
+    def half_sse(y_true, y_pred):
+        return 0.5 * float(np.sum((np.asarray(y_pred) - y_true) ** 2))
+
+    loss = Loss("half_sse", half_sse, lambda y_true, y_pred: np.asarray(y_pred) - y_true)
+    net = nl.MLP([2, 3, 2], activation="tanh", output_activation="identity", rng=0)
+    X, y = [[0.5, -1.0], [1.0, 0.3]], [[1.0, 0.0], [-1.0, 2.0]]
+    # 4 elements: half their sum is 0.5 * 4 * their mean
+    assert net.loss(X, y, loss=loss) == pytest.approx(0.5 * 4 * nl.mse(y, net.forward(X)))
+    assert nl.gradient_check(net, X, y, loss=loss) < 1e-6

@@ -195,6 +195,9 @@ def test_gradients_accept_labels_lists_and_one_sample():
     by_onehot = net.gradients(X, [[0, 0, 1], [1, 0, 0]], loss="cross_entropy")
     for a, b in zip(by_labels[0] + by_labels[1], by_onehot[0] + by_onehot[1], strict=True):
         assert np.array_equal(a, b)
+    label = net.gradients([0.5, -1.0], 2, loss="cross_entropy")
+    row = net.gradients([[0.5, -1.0]], [2], loss="cross_entropy")
+    assert all(np.array_equal(a, b) for a, b in zip(label[0], row[0], strict=True))
     single = net.gradients([0.5, -1.0], [0, 0, 1], loss="mse")
     batch = net.gradients([[0.5, -1.0]], [[0, 0, 1]], loss="mse")
     assert all(np.array_equal(a, b) for a, b in zip(single[0], batch[0], strict=True))
@@ -373,6 +376,13 @@ def test_load_rejects_bad_files_without_unpickling(tmp_path, damage, words):
         MLP.load(path)
     assert str(path) in str(err.value)
     assert PICKLE_RAN == []
+
+
+def test_save_refuses_home_made_activations(tmp_path):
+    square = nl.activations.Activation("square", lambda z: z * z, lambda z: 2 * z)
+    with pytest.raises(ValueError, match="a saved network's activation must be one of"):
+        MLP([2, 1], activation=square).save(tmp_path / "net.npz")
+    assert not (tmp_path / "net.npz").exists()
 
 
 def test_load_missing_file(tmp_path):

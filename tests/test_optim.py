@@ -113,10 +113,10 @@ def test_matches_torch_step_after_step(ours, hyper, torch_name, torch_hyper):
     for _ in range(25):
         grads = [rng.normal(scale=2.0, size=shape) for shape in SHAPES]
         opt.step(params, grads)
-        for twin, g in zip(twins, grads):
+        for twin, g in zip(twins, grads, strict=True):
             twin.grad = torch.tensor(g, dtype=torch.float64)
         torch_opt.step()
-        for p, twin in zip(params, twins):
+        for p, twin in zip(params, twins, strict=True):
             np.testing.assert_allclose(p, twin.detach().numpy(), rtol=1e-10, atol=0)
     assert opt.n_steps == 25
 
@@ -238,3 +238,13 @@ def test_reusing_state_on_another_network_asks_for_reset():
     opt.reset()
     opt.step([np.zeros(3)], [np.ones(3)])
     assert opt.n_steps == 1
+
+
+def test_gradients_may_be_lists_and_nan_passes_through():
+    theta = np.array([1.0, 2.0])
+    SGD(learning_rate=0.5).step([theta], [[1.0, -2.0]])
+    np.testing.assert_array_equal(theta, [0.5, 3.0])
+    with pytest.raises(TypeError, match=r"grads\[0\] must be an array of numbers"):
+        SGD().step([theta], [["a", "b"]])
+    SGD().step([theta], [np.array([np.nan, 0.0])])      # a diverging run shows as nan
+    assert np.isnan(theta[0]) and theta[1] == 3.0

@@ -16,8 +16,6 @@ from .._validation import as_rng
 from .core import Exercise, case, hidden
 from .judges import Numbers, to_array, type_name
 
-SHUFFLE_HINT = "shuffle with a permutation drawn from rng: np.random.default_rng(rng)"
-
 
 def _indices(value, name):
     """``value`` as a 1-D integer array, or a message saying why it is not one."""
@@ -45,7 +43,7 @@ def _permutation_message(parts, n_samples, what):
         return f"some samples are missing: every sample must be in one of the {what}"
     shuffled_away = not np.array_equal(everything, np.arange(n_samples)) and not _in_order(parts)
     if n_samples >= 20 and not shuffled_away:
-        return f"the indices are in order, not shuffled; hint: {SHUFFLE_HINT}"
+        return "the indices are in order, not shuffled"
     return None
 
 
@@ -61,15 +59,17 @@ def _split_properties(args, got, reveal):
     if type(got) not in (tuple, list) or len(got) != 3:
         return f"returned {type_name(got)}, expected a tuple (train_idx, val_idx, test_idx)"
     parts = []
-    for name, part in zip(names, got):
+    for name, part in zip(names, got, strict=True):
         array, message = _indices(part, name)
         if message:
             return message
         parts.append(array)
     n_val, n_test = round(n_samples * val_size), round(n_samples * test_size)
     sizes = (n_samples - n_val - n_test, n_val, n_test)
-    rules = ("the rest", "round(n_samples * val_size)", "round(n_samples * test_size)")
-    for name, part, size, rule in zip(names, parts, sizes, rules):
+    rules = ("n_samples minus the other two", "round(n_samples * val_size)",
+             "round(n_samples * test_size)")
+    for i in (1, 2, 0):                          # the validation and test sizes come first
+        name, part, size, rule = names[i], parts[i], sizes[i], rules[i]
         if part.size != size:
             told = f"{part.size} indices, expected {size} = {rule}" if reveal else \
                 f"the wrong number of indices: expected {rule}"
@@ -136,9 +136,11 @@ def _polynomial_features(x, degree):
 
 
 def _poly_cases(rng):
-    return [hidden(f"random x, degree {d}", np.sort(rng.uniform(0, 1, int(rng.integers(5, 30)))),
-                   d) for d in (1, 4, 15)] + [hidden("negative x", rng.normal(size=6), 3),
-                                              hidden("one sample", rng.normal(size=1), 2)]
+    cases = [hidden(f"random x, a {size} degree",
+                    np.sort(rng.uniform(0, 1, int(rng.integers(5, 30)))), degree)
+             for size, degree in (("low", 1), ("middle", 4), ("high", 15))]
+    return cases + [hidden("negative x", rng.normal(size=6), 3),
+                    hidden("one sample", rng.normal(size=1), 2)]
 
 
 def _k_fold_indices(n_samples, k):
@@ -159,7 +161,7 @@ def _compare_folds(expected, got, reveal):
     if len(got) != len(expected):
         return f"returned {len(got)} folds, expected k" + (f" = {len(expected)}" if reveal else "")
     judge = Numbers(integer=True)
-    for i, (want, pair) in enumerate(zip(expected, got)):
+    for i, (want, pair) in enumerate(zip(expected, got, strict=True)):
         if type(pair) not in (tuple, list) or len(pair) != 2:
             return f"fold {i} is {type_name(pair)}, expected a pair (train_idx, val_idx)"
         message = judge(want[1], pair[1], reveal)
@@ -230,6 +232,8 @@ EXERCISES = [
         hidden_cases=_split_cases,
         compare=None, properties=_split_properties,
         returns="a tuple (train_idx, val_idx, test_idx)",
+        hint="shuffle with perm = np.random.default_rng(rng).permutation(n_samples), then cut "
+             "perm into val_idx, test_idx and the rest (train_idx)",
     ),
     Exercise(
         "minibatches", "08_hyperparameters", 2, "minibatches(n_samples, batch_size, rng)",
@@ -238,6 +242,8 @@ EXERCISES = [
         hidden_cases=_minibatch_cases,
         compare=None, properties=_minibatch_properties,
         returns="a list of index arrays",
+        hint="shuffle with perm = np.random.default_rng(rng).permutation(n_samples), then "
+             "take perm[start:start + batch_size] for start = 0, batch_size, 2 * batch_size, ...",
     ),
     Exercise(
         "polynomial_features", "09_overfitting", 1, "polynomial_features(x, degree)",

@@ -56,7 +56,7 @@ def _neuron_output(weights, bias, x):
 def _neuron_cases(rng):
     cases = []
     for n_inputs in (1, 3, int(rng.integers(4, 9))):
-        cases.append(hidden(f"random neuron with {n_inputs} inputs",
+        cases.append(hidden("random neuron",
                             rng.normal(size=n_inputs), float(rng.normal()),
                             rng.normal(size=n_inputs) * 2))
     cases.append(hidden("weights and x given as lists", [0.5, -1.5], -0.25, [1.0, 2.0]))
@@ -94,7 +94,7 @@ def _layer_forward(X, W, b):
 def _layer_cases(rng):
     cases = []
     for n_samples, n_in, n_out in ((5, 3, 4), (1, 2, 1), tuple(rng.integers(2, 7, size=3))):
-        cases.append(hidden(f"random layer {n_in} -> {n_out}, 2-D X",
+        cases.append(hidden("random layer, 2-D X",
                             rng.normal(size=(n_samples, n_in)), rng.normal(size=(n_in, n_out)),
                             rng.normal(size=n_out)))
     cases.append(hidden("one sample as a 1-D x", rng.normal(size=3), rng.normal(size=(3, 2)),
@@ -104,14 +104,14 @@ def _layer_cases(rng):
 
 def _count_params(layer_sizes):
     sizes = [int(n) for n in layer_sizes]
-    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True))
 
 
 def _count_cases(rng):
     cases = []
     for n_layers in (2, 3, 4, 5):
         sizes = [int(n) for n in rng.integers(1, 200, size=n_layers)]
-        cases.append(hidden(f"random list of {n_layers} layer sizes", sizes))
+        cases.append(hidden("random list of layer sizes", sizes))
     cases.append(hidden("layer sizes given as a tuple", (3, 7, 7, 2)))
     return cases
 

@@ -91,20 +91,21 @@ def _numgrad_cases(rng):
     for i, text in enumerate(FUNCTIONS):
         x = rng.normal(size=int(rng.integers(2, 6)))
         eps = (1e-6, 1e-5, 1e-3, 1e-4)[i]
-        cases.append(hidden(f"a random point, a smooth f, eps={eps}", Source(text), x, eps=eps))
+        cases.append(hidden("a random point and a smooth f", Source(text), x, eps=eps))
     cases.append(hidden("one variable, default eps", Source("lambda x: np.sum(x ** 4)"),
                         rng.normal(size=1)))
     return cases
 
 
 def _sgd_step(params, grads, learning_rate):
-    return [np.asarray(p) - learning_rate * np.asarray(g) for p, g in zip(params, grads)]
+    return [np.asarray(p) - learning_rate * np.asarray(g)
+            for p, g in zip(params, grads, strict=True)]
 
 
 def _sgd_cases(rng):
     cases = []
     for shapes in (((3,),), ((2, 3), (3,)), ((4, 2), (2,), (2, 1), (1,))):
-        cases.append(hidden(f"{len(shapes)} random parameter arrays",
+        cases.append(hidden("random parameter arrays",
                             [rng.normal(size=s) for s in shapes],
                             [rng.normal(size=s) for s in shapes], float(rng.uniform(0.001, 1))))
     return cases
@@ -157,8 +158,8 @@ def _adam_step(param, grad, m, v, t, learning_rate=0.001, beta1=0.9, beta2=0.999
 def _adam_cases(rng):
     cases = []
     for t in (1, 2, int(rng.integers(3, 100))):
-        cases.append(hidden(f"random state at step t={t}", rng.normal(size=4),
-                            rng.normal(size=4), rng.normal(size=4) * 0.1,
+        label = "random state at the first step" if t == 1 else "random state"
+        cases.append(hidden(label, rng.normal(size=4), rng.normal(size=4), rng.normal(size=4) * 0.1,
                             rng.uniform(0, 0.1, size=4), t))
     cases.append(hidden("random hyper-parameters", rng.normal(size=(2, 3)),
                         rng.normal(size=(2, 3)), np.zeros((2, 3)), np.zeros((2, 3)), 1,
@@ -211,7 +212,7 @@ EXERCISES = [
              "(f(x_plus) - f(x_minus)) / (2 * eps)",
     ),
     Exercise(
-        "sgd_step", "06_sgd", 1, "sgd_step(params, grads, learning_rate)", _sgd_step,
+        "sgd_step", "06_sgd", 2, "sgd_step(params, grads, learning_rate)", _sgd_step,
         public_cases=(case([np.array([1.0])], [np.array([0.0214])], 0.1,
                            label="w1 = 1 with dL/dw1 = 0.0214 and learning_rate 0.1"),
                       case([np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -0.5])],

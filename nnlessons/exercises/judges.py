@@ -220,7 +220,7 @@ class Several:
             return f"returned {type_name(got)}, expected {want}"
         if len(got) != len(self.names):
             return f"returned {len(got)} values, expected {want}"
-        for name, e, g in zip(self.names, expected, got):
+        for name, e, g in zip(self.names, expected, got, strict=True):
             message = self.item(e, g, reveal)
             if message:
                 return f"{name}: {message}"
@@ -247,7 +247,7 @@ class ListOf:
             return f"returned {type_name(got)}, expected a list with one array per {self.what}"
         if len(got) != len(expected):
             return f"returned {len(got)} arrays, expected one per {self.what} ({len(expected)})"
-        for i, (e, g) in enumerate(zip(expected, got)):
+        for i, (e, g) in enumerate(zip(expected, got, strict=True)):
             message = self.item(e, g, reveal)
             if message:
                 return f"{self.what} {i}: {message}"

@@ -132,7 +132,8 @@ class Report:
                 "</div>"]
         if not self.not_done:
             for c in self.cases:
-                rows.append(f'<div style="color:{ok if c.passed else bad};padding-left:1.5em">'
+                rows.append(f'<div style="color:{ok if c.passed else bad};padding-left:2.5em;'
+                            'text-indent:-1em">'
                             f"{html.escape(str(c))}</div>")
         return ('<div class="nnlessons-check" style="font-family:var(--jp-code-font-family,'
                 f'monospace);font-size:0.9em;line-height:1.5">{"".join(rows)}</div>')

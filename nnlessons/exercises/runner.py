@@ -97,7 +97,7 @@ def _same(a, b):
     if isinstance(a, np.ndarray):
         return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
     if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     return a == b or (a != a and b != b)
@@ -138,7 +138,7 @@ def call_learner(fn, args, kwargs=None, params=()):
         return Outcome("error", error=type(err).__name__, message=_safe_str(err),
                        where=_learner_line(fn, err.__traceback__))
     names = [params[i] if i < len(params) else f"argument {i + 1}" for i in range(len(args))]
-    mutated = [n for n, before, after in zip(names, pristine[0], call_args)
+    mutated = [n for n, before, after in zip(names, pristine[0], call_args, strict=True)
                if not _same(before, after)]
     mutated += [k for k in kwargs if not _same(pristine[1][k], call_kwargs[k])]
     return Outcome("ok", value=value, mutated=tuple(mutated))

@@ -23,7 +23,13 @@ playground         training_lab                   08
 """
 
 from .activation_curves import activations
+from .capacity import fitting
+from .descent import gradient_descent
 from .gradient_flow import saturation
 from .neuron_plane import neuron
+from .race import optimizer_race
+from .training_lab import playground
 
-__all__ = ["neuron", "activations", "saturation"]
+__all__ = ["neuron", "activations", "saturation", "gradient_descent",
+           "optimizer_race", "fitting",
+           "playground"]

@@ -24,13 +24,15 @@ import base64
 import html
 import io
 import threading
+import time
 import traceback
 from contextlib import contextmanager
 
 import ipywidgets as widgets
 import numpy as np
 
-__all__ = ["Explorer", "slider", "int_slider", "log_slider", "dropdown", "png_bytes"]
+__all__ = ["Explorer", "TrainingControls", "training_controls", "slider", "int_slider",
+           "log_slider", "dropdown", "png_bytes"]
 
 _STYLE = {"description_width": "initial"}
 
@@ -63,14 +65,18 @@ class Explorer(widgets.VBox):
         How the controls are laid out (default: all in a wrapping row).
     extra : sequence of widgets, optional
         More widgets shown under the controls (buttons, read-outs).
+    link : callable, optional
+        ``link(change)`` runs first when a control changes and may set other controls
+        (e.g. keep a point inside a range); all of it ends in a single refresh.
 
     Attributes
     ----------
     figure, controls, image (ipywidgets.Image), error (ipywidgets.HTML), lock (RLock)
     """
 
-    def __init__(self, name, figure, controls, update, *, layout=None, extra=()):
+    def __init__(self, name, figure, controls, update, *, layout=None, extra=(), link=None):
         self.figure, self.controls, self._update = figure, dict(controls), update
+        self._link = link
         self.lock = threading.RLock()
         self._held = 0
         self.image = widgets.Image(format="png", layout=widgets.Layout(
@@ -91,8 +97,16 @@ class Explorer(widgets.VBox):
         return {key: control.value for key, control in self.controls.items()}
 
     def _on_change(self, change):
-        if not self._held:
+        if self._held:
+            return
+        if self._link is None:
             self.refresh()
+            return
+        with self.hold():
+            try:
+                self._link(change)
+            except Exception:   # noqa: BLE001
+                self.show_error(traceback.format_exc())
 
     @contextmanager
     def hold(self):
@@ -165,3 +179,89 @@ def dropdown(description, options, value, **kwargs):
     """A Dropdown over names (or (label, value) pairs)."""
     return widgets.Dropdown(options=options, value=value, description=description,
                             style=_STYLE, layout=widgets.Layout(width="max-content"), **kwargs)
+
+
+class TrainingControls(widgets.HBox):
+    """Train (a toggle: Train / Pause), Step and Reset buttons and a status line.
+
+    ``connect`` wires them to an Explorer and a training run. Train starts a background
+    thread that trains ``epochs_per_draw`` epochs, redraws, sends the picture, sleeps a
+    moment (so the kernel can handle clicks and slider moves) and repeats until Pause, a
+    divergence or ``max_epochs``. Training and control changes share the Explorer's lock,
+    so a slider moved during training is applied between two chunks of epochs.
+    """
+
+    def __init__(self):
+        self.train_button = widgets.ToggleButton(description="Train", icon="play",
+                                                 tooltip="train until paused")
+        self.step_button = widgets.Button(description="Step", icon="step-forward",
+                                          tooltip="train one epoch")
+        self.reset_button = widgets.Button(description="Reset", icon="refresh",
+                                           tooltip="new random weights")
+        self.status = widgets.HTML()
+        self.thread = None
+        super().__init__([self.train_button, self.step_button, self.reset_button,
+                          self.status], layout=widgets.Layout(align_items="center"))
+
+    def connect(self, explorer, run, redraw, epochs_per_draw=5, max_epochs=3000):
+        self.explorer, self.run, self.redraw = explorer, run, redraw
+        self.epochs_per_draw, self.max_epochs = epochs_per_draw, max_epochs
+        self.train_button.observe(self._on_toggle, names="value")
+        self.step_button.on_click(lambda _: self.step())
+        self.reset_button.on_click(lambda _: self.reset())
+        explorer.buttons = self
+        explorer.step, explorer.start, explorer.stop = self.step, self.start, self.stop
+        explorer.reset = self.reset
+
+    def _show(self, action):
+        with self.explorer.lock:
+            try:
+                action()
+                self.redraw()
+                self.explorer.render()
+                self.status.value = self.run.status()
+            except Exception:   # noqa: BLE001 - shown in the widget
+                self.explorer.show_error(traceback.format_exc())
+                return False
+            self.explorer.clear_error()
+            return not self.run.diverged
+
+    def step(self, n_epochs=1):
+        """Train ``n_epochs`` epochs now and redraw; False after an error or divergence."""
+        return self._show(lambda: self.run.train(n_epochs))
+
+    def reset(self):
+        """New random weights, a fresh optimizer and history."""
+        return self._show(self.run.reset)
+
+    def start(self):
+        """Start training in the background (what the Train button does)."""
+        self.train_button.value = True
+
+    def stop(self, wait=True):
+        """Pause training; with ``wait``, return once the background thread has ended."""
+        self.train_button.value = False
+        thread = self.thread
+        if wait and thread is not None and thread is not threading.current_thread():
+            thread.join()
+
+    def _on_toggle(self, change):
+        self.train_button.description = "Pause" if change["new"] else "Train"
+        self.train_button.icon = "pause" if change["new"] else "play"
+        if change["new"] and (self.thread is None or not self.thread.is_alive()):
+            self.thread = threading.Thread(target=self._loop, daemon=True,
+                                           name="nnlessons-playground")
+            self.thread.start()
+
+    def _loop(self):
+        while self.train_button.value and self.run.epoch < self.max_epochs:
+            n_epochs = min(self.epochs_per_draw, self.max_epochs - self.run.epoch)
+            if not self.step(n_epochs):
+                break
+            time.sleep(0.005)
+        self.train_button.value = False
+
+
+def training_controls():
+    """New Train / Step / Reset buttons with a status line (see ``TrainingControls``)."""
+    return TrainingControls()

@@ -27,7 +27,7 @@ _REFERENCE = np.linspace(-30.0, 30.0, 6001)   # where the maximum of f' is looke
 
 
 def saturated_regions(x, mask):
-    """The intervals of x where ``mask`` is True.
+    """The intervals of x where ``mask`` is True (ends halfway to the next grid point).
 
     Parameters
     ----------
@@ -42,10 +42,12 @@ def saturated_regions(x, mask):
     --------
     >>> x = np.arange(6.0)
     >>> saturated_regions(x, np.array([1, 1, 0, 0, 1, 1], bool))
-    [(0.0, 1.0), (4.0, 5.0)]
+    [(0.0, 1.5), (3.5, 5.0)]
     """
     edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(np.int8), 0]))
-    return [(float(x[a]), float(x[b - 1])) for a, b in zip(edges[::2], edges[1::2])]
+    halfway = np.r_[x[0], (x[:-1] + x[1:]) / 2, x[-1]]     # halfway[i]: between x[i-1], x[i]
+    return [(float(halfway[a]), float(halfway[b])) for a, b in
+            zip(edges[::2], edges[1::2])]
 
 
 def activation_data(activation="sigmoid", z_min=-6.0, z_max=6.0, slope=0.01, z=1.0,
@@ -71,9 +73,9 @@ def activation_data(activation="sigmoid", z_min=-6.0, z_max=6.0, slope=0.01, z=1
     Examples
     --------
     >>> d = activation_data("sigmoid", -6, 6, z=0.0)
-    >>> d["f_z"], d["df_z"], [tuple(np.round(r, 1)) for r in d["regions"]]
+    >>> d["f_z"], d["df_z"], [(round(a, 1), round(b, 1)) for a, b in d["regions"]]
     (0.5, 0.25, [(-6.0, -4.4), (4.4, 6.0)])
-    >>> activation_data("relu", -2, 2)["regions"]          # dead for z <= 0
+    >>> [(a, round(b, 6) + 0.0) for a, b in activation_data("relu", -2, 2)["regions"]]
     [(-2.0, 0.0)]
     """
     params = {"slope": slope} if activation == "leaky_relu" else {}
@@ -165,7 +167,7 @@ def activation_figure(activation="sigmoid", z_range=(-6.0, 6.0), slope=0.01, z=1
     Examples
     --------
     >>> fig = activation_figure("tanh")
-    >>> len(fig.axes), fig.axes[0].get_lines()[2].get_ydata()[0].round(4)
+    >>> len(fig.axes), round(float(fig.axes[0].get_lines()[2].get_ydata()[0]), 4)
     (2, -1.0)
     """
     values = _check(activation, z_range, slope, z)
@@ -216,24 +218,21 @@ def activations(activation="sigmoid", z_range=(-6.0, 6.0), slope=0.01, z=1.0, *,
         "z": slider("point z", values["z"], lo, hi, 0.05),
     }
 
-    def follow_range(change):                  # keep the point inside the plotted range
-        point, (new_lo, new_hi) = controls["z"], change["new"]
-        if new_lo > point.max:
-            point.max, point.min = new_hi, new_lo
-        else:
-            point.min, point.max = new_lo, new_hi
-
-    def follow_activation(change):
-        controls["slope"].disabled = change["new"] != "leaky_relu"
-
-    controls["z_range"].observe(follow_range, names="value")
-    controls["activation"].observe(follow_activation, names="value")
+    def link(change):
+        if change["owner"] is controls["activation"]:
+            controls["slope"].disabled = change["new"] != "leaky_relu"
+        elif change["owner"] is controls["z_range"]:       # keep the point inside the range
+            point, (new_lo, new_hi) = controls["z"], change["new"]
+            if new_lo > point.max:
+                point.max, point.min = new_hi, new_lo
+            else:
+                point.min, point.max = new_lo, new_hi
 
     def update(**v):
         artists.update(draw_activation(axes, _data(**v), artists or None))
 
     update(**values)
     fig.tight_layout()
-    widget = Explorer("activations", fig, controls, update)
+    widget = Explorer("activations", fig, controls, update, link=link)
     widget.artists = artists
     return widget

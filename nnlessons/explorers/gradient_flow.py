@@ -3,12 +3,15 @@
 A deep MLP (``depth`` hidden layers of ``width`` units, one identity output) is built with a
 chosen activation and initialisation, fed random inputs and random targets, and
 backpropagated once (``MLP.gradients``, MSE). The left panel shows the gradient norm
-||dL/dW|| of every weight layer on a log scale: with sigmoid or tanh it shrinks layer after
-layer going back towards the input (vanishing gradients), with ReLU and a matching
-initialisation it does not. The dashed line is the sigmoid's bound f' <= 1/4 compounding:
-the last layer's norm times 0.25^k, k layers further back. The right panel shows, per hidden
-layer, the mean f'(z) (how much of the gradient each layer lets through) and the fraction
-of dead units (f'(z) = 0 for every input: dead ReLUs pass no gradient at all).
+||dL/dW|| of every weight layer on a log scale. With sigmoid it shrinks layer after layer
+going back towards the input, whatever the initialisation (vanishing gradients): every
+layer multiplies the gradient by f'(z) <= 1/4, and the dashed line is that factor
+compounded, 0.25^k times the last layer's norm k layers further back. Tanh saturates too:
+with N(0, 1) weights its units sit at +-1 and the gradients swing wildly between layers,
+with narrow layers they vanish, and with Xavier's scaling they keep their size. ReLU with
+He's initialisation keeps them. The right panel shows, per hidden layer, the mean f'(z) (how
+much of the gradient the layer lets through) and the fraction of dead units (f'(z) = 0 for
+every input: a dead ReLU passes no gradient at all).
 
 Left out: training (one backward pass at initialisation says it all), batch normalisation
 and residual connections, the usual cures.
@@ -25,13 +28,13 @@ __all__ = ["saturation", "gradient_flow_data", "draw_gradient_flow", "saturation
 
 SATURATION_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
 INITS = tuple(i for i in ("normal", "xavier", "he") if i in INITIALIZERS)
-WIDTHS = (4, 8, 16, 32, 64, 128, 256)
+WIDTHS = (4, 8, 16, 32, 64, 128)
 N_SAMPLES = 64
 FLOOR = 1e-30                   # log scale: an exact zero gradient is drawn here
 FIGSIZE = (10.0, 3.9)
 
 
-def gradient_flow_data(depth=10, activation="sigmoid", init="normal", width=32,
+def gradient_flow_data(depth=10, activation="sigmoid", init="xavier", width=32,
                        n_samples=N_SAMPLES, rng=0):
     """Per-layer gradient norms, mean derivatives and dead units of a deep MLP.
 
@@ -98,10 +101,9 @@ def draw_gradient_flow(axes, data, artists=None):
     if artists is None:
         (norm,) = left.plot([], [], "o-", color="#1f77b4", lw=2, ms=4, label="||dL/dW||")
         (bound,) = left.plot([], [], "--", color="0.35", lw=1.5,
-                             label="sigmoid bound: 0.25^k")
+                             label="0.25^k: sigmoid's f' <= 1/4 compounded")
         left.set(yscale="log", xlabel="weight layer (1 = next to the input)",
                  ylabel="gradient norm (log scale)")
-        left.legend(loc="lower right", fontsize=9)
         (derivative,) = right.plot([], [], "o-", color="#2ca02c", lw=2, ms=4,
                                    label="mean f'(z)")
         (dead,) = right.plot([], [], "s-", color="#d62728", lw=2, ms=4,
@@ -116,6 +118,10 @@ def draw_gradient_flow(axes, data, artists=None):
     sigmoid = data["activation"] == "sigmoid"
     artists["bound"].set_data(layer, np.maximum(data["bound"], FLOOR))
     artists["bound"].set_visible(sigmoid)
+    if artists.get("legend_for") != sigmoid:            # legend lists only what is shown
+        handles = [artists["norm"], artists["bound"]] if sigmoid else [artists["norm"]]
+        left.legend(handles=handles, loc="lower right", fontsize=9)
+        artists["legend_for"] = sigmoid
     artists["derivative"].set_data(hidden, data["mean_derivative"])
     artists["dead"].set_data(hidden, data["dead_fraction"])
     shown = np.r_[norm, np.maximum(data["bound"], FLOOR)] if sigmoid else norm
@@ -142,7 +148,7 @@ def _new_figure():
     return fig, fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.25, 1)})
 
 
-def saturation_figure(depth=10, activation="sigmoid", init="normal", width=32):
+def saturation_figure(depth=10, activation="sigmoid", init="xavier", width=32):
     """The saturation explorer's picture as a plain matplotlib Figure.
 
     Examples
@@ -158,7 +164,7 @@ def saturation_figure(depth=10, activation="sigmoid", init="normal", width=32):
     return fig
 
 
-def saturation(depth=10, activation="sigmoid", init="normal", width=32, *, static=False):
+def saturation(depth=10, activation="sigmoid", init="xavier", width=32, *, static=False):
     """Explore vanishing gradients: depth, activation, initialisation and width.
 
     Parameters

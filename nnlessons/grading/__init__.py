@@ -9,8 +9,9 @@ the reference. Each exercise earns ``points * cases right / cases``.
 
 Modules: :mod:`.plan` (cases, payloads, judging), :mod:`.kernel` (one kernel under
 deadlines), :mod:`.kernel_side` (the code sent into the kernel), :mod:`.runner` (one
-submission, a batch), :mod:`.report` (grades.csv, JSON, feedback, progress). What is
-defended and what needs a container per submission: docs/threat-model.md.
+submission), :mod:`.batch` (many, in parallel), :mod:`.report` (grades.csv, JSON,
+feedback, progress). What is defended and what needs a container per submission:
+docs/threat-model.md.
 
 Not part of any lesson; docs/instructors.md explains how to use it with a class.
 
@@ -21,10 +22,17 @@ Examples
 >>> write_csv(grades, "grades.csv")  # doctest: +SKIP
 """
 
+from .batch import GraderError, grade
 from .plan import Plan
-from .report import Progress, feedback_html, feedback_markdown, write_csv, write_feedback
-from .report import write_json
-from .runner import STATUSES, GraderError, SubmissionGrade, grade, grade_submission
+from .report import (
+    Progress,
+    feedback_html,
+    feedback_markdown,
+    write_csv,
+    write_feedback,
+    write_json,
+)
+from .runner import STATUSES, SubmissionGrade, grade_submission
 
 __all__ = ["Plan", "grade", "grade_submission", "SubmissionGrade", "GraderError", "STATUSES",
            "write_csv", "write_json", "write_feedback", "feedback_markdown", "feedback_html",

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 
 from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
 RESULT_MIME = "application/vnd.nnlessons.grading+json"
 #: How long an interrupted kernel may take to stop before it is killed.
@@ -47,6 +48,17 @@ def _nnlessons_setup(limit):
 _nnlessons_setup({limit!r})
 del _nnlessons_setup
 """
+
+
+class _ThisPython(KernelSpecManager):
+    """Always the ipykernel of the grader's own Python, whatever kernels are installed."""
+
+    def get_kernel_spec(self, kernel_name):
+        from ipykernel.kernelspec import get_kernel_dict
+
+        spec = {k: v for k, v in get_kernel_dict().items() if k != "kernel_protocol_version"}
+        spec["metadata"] = {}
+        return KernelSpec(resource_dir="", **spec)
 
 
 def truncate(text, limit=_MAX_ERROR_CHARS):
@@ -102,7 +114,7 @@ class KernelSession:
         self.memory_limit = memory_limit
         self.extra_env = dict(env or {})
         self.startup_timeout = startup_timeout
-        self.workdir = None
+        self.workdir = self._root = None
         self._manager = None
         self._client = None
 
@@ -116,39 +128,52 @@ class KernelSession:
     def _environment(self):
         env = {k: v for k, v in os.environ.items() if k in _ENV_KEEP or k.startswith("LC_")}
         env.update(PYTHONHASHSEED="0", PYTHONNOUSERSITE="1", PYTHONDONTWRITEBYTECODE="1",
-                   IPYTHONDIR=os.path.join(self.workdir, ".ipython"),
+                   IPYTHONDIR=os.path.join(self._root, "ipython"),
                    OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
         env.update(self.extra_env)
         return env
 
-    def start(self, files=()):
+    def start(self, files=(), attempts=3):
         """Start a fresh kernel in a fresh temporary directory holding copies of ``files``.
+
+        The kernel talks to the grader over Unix sockets in a sibling directory (no TCP
+        port, so no race for free ports when many kernels start at once).
 
         Raises
         ------
         RuntimeError
             When the kernel does not start (a grader failure, not the learner's).
         """
-        self.close()
-        self.workdir = tempfile.mkdtemp(prefix="nnlessons-grade-")
-        for path in files:
-            shutil.copyfile(path, os.path.join(self.workdir, os.path.basename(path)))
-        self._manager = KernelManager(kernel_name="python3")
-        try:
-            self._manager.start_kernel(
-                cwd=self.workdir, env=self._environment(),
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                extra_arguments=["--HistoryManager.hist_file=:memory:"])
-            self._client = self._manager.client()
-            self._client.start_channels()
-            self._client.wait_for_ready(timeout=self.startup_timeout)
-        except Exception as err:
+        for attempt in range(1, attempts + 1):
             self.close()
-            raise RuntimeError(f"the grading kernel did not start: {err}") from err
-        setup = self.run(_SETUP.format(limit=self.memory_limit), timeout=self.startup_timeout)
-        if setup.status != "ok":
-            self.close()
-            raise RuntimeError(f"the grading kernel could not be set up: {setup.error}")
+            self._root = tempfile.mkdtemp(prefix="nnlessons-grade-")
+            self.workdir = os.path.join(self._root, "work")
+            sockets = os.path.join(self._root, "kernel")
+            os.mkdir(self.workdir)
+            os.mkdir(sockets, mode=0o700)
+            for path in files:
+                shutil.copyfile(path, os.path.join(self.workdir, os.path.basename(path)))
+            self._manager = KernelManager(
+                kernel_name="python3", kernel_spec_manager=_ThisPython(),
+                transport="ipc", ip=os.path.join(sockets, "ipc"),
+                connection_file=os.path.join(sockets, "connection.json"))
+            try:
+                self._manager.start_kernel(
+                    cwd=self.workdir, env=self._environment(),
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    extra_arguments=["--HistoryManager.hist_file=:memory:"])
+                self._client = self._manager.client()
+                self._client.start_channels()
+                self._client.wait_for_ready(timeout=self.startup_timeout)
+                setup = self.run(_SETUP.format(limit=self.memory_limit),
+                                 timeout=self.startup_timeout)
+                if setup.status != "ok":
+                    raise RuntimeError(f"the setup code failed: {setup.error}")
+                return
+            except Exception as err:
+                self.close()
+                if attempt == attempts:
+                    raise RuntimeError(f"the grading kernel did not start: {err}") from err
 
     def alive(self):
         """Whether the kernel process is still running."""
@@ -237,8 +262,8 @@ class KernelSession:
                 self._manager = None
 
     def close(self):
-        """Kill the kernel and remove its temporary directory."""
+        """Kill the kernel and remove its temporary directories."""
         self.kill()
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-            self.workdir = None
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
+            self._root = self.workdir = None

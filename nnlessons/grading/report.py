@@ -88,7 +88,9 @@ def hidden_reason(message):
                           ("in place", "changed its argument in place"),
                           ("time limit", "stopped at the time limit"),
                           ("kernel died", "the kernel died"), ("not graded", "not graded"),
-                          ("defines no function", "function not defined")):
+                          ("defines no function", "function not defined"),
+                          ("could not be run", "could not be run"),
+                          ("could not be read back", "the answer could not be read")):
         if words in message:
             return reason
     return "wrong answer"

@@ -13,34 +13,23 @@ What happens when things go wrong:
 - the kernel dies by itself (``os._exit``, a crash): the exercises not yet graded fail;
 - the notebook cannot be read: status ``unreadable``, score 0.
 
-:func:`grade` runs a batch, ``jobs`` submissions at a time, and checks after each one that
-the package's own files are unchanged (a submission can write to them: see
-docs/threat-model.md); if they changed, the batch stops with :class:`GraderError`.
+A batch of submissions is :func:`nnlessons.grading.batch.grade`.
 
 Introduced for instructors (docs/instructors.md); not part of any lesson.
 """
 
-import hashlib
 import json
-import os
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .kernel import KernelSession, truncate
 from .kernel_side import call_code
-from .plan import Plan
 
 #: The statuses, from best to worst; a submission's status is the worst that happened.
 STATUSES = ("ok", "error", "timeout", "kernel-died", "no-exercises", "unreadable",
             "grader-error")
 DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3
-
-
-class GraderError(RuntimeError):
-    """The grader itself failed (not a submission): no grades should be trusted."""
 
 
 @dataclass
@@ -86,7 +75,14 @@ class SubmissionGrade:
 
 
 def read_notebook(path):
-    """Read a notebook file as a dict, or raise ValueError saying why it is not one."""
+    """Read a notebook file, or raise ValueError saying why it is not one.
+
+    Returns
+    -------
+    dict
+        ``{"cells": [{"cell_type", "source", "metadata"}, ...]}`` with ``source`` joined
+        into one string, checked so that later steps can trust its shape.
+    """
     try:
         data = json.loads(Path(path).read_bytes().decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
@@ -95,18 +91,23 @@ def read_notebook(path):
         raise ValueError("not a notebook: no list of cells")
     if data.get("nbformat") != 4:
         raise ValueError(f"not an nbformat 4 notebook (nbformat {data.get('nbformat')!r})")
-    return data
+    cells = []
+    for number, cell in enumerate(data["cells"], start=1):
+        source = cell.get("source", "") if type(cell) is dict else None
+        if type(source) is list and all(type(line) is str for line in source):
+            source = "".join(source)
+        metadata = cell.get("metadata", {}) if type(cell) is dict else None
+        nbgrader = metadata.get("nbgrader", {}) if type(metadata) is dict else None
+        if type(source) is not str or type(nbgrader) is not dict or \
+                type(cell.get("cell_type")) is not str:
+            raise ValueError(f"not a valid notebook: cell {number} is malformed")
+        cells.append({"cell_type": cell["cell_type"], "source": source, "metadata": metadata})
+    return {"cells": cells}
 
 
 def _code_cells(notebook):
-    cells = []
-    for number, cell in enumerate(notebook["cells"], start=1):
-        if type(cell) is dict and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            source = "".join(source) if type(source) is list else source
-            if type(source) is str and source.strip():
-                cells.append((number, source))
-    return cells
+    return [(number, cell["source"]) for number, cell in enumerate(notebook["cells"], start=1)
+            if cell["cell_type"] == "code" and cell["source"].strip()]
 
 
 class _Run:
@@ -224,108 +225,3 @@ def grade_submission(path, plan, *, label=None, timeout=60.0,
         run.kernel.close()
         grade.seconds = time.monotonic() - start
     return grade
-
-
-def labels_for(paths):
-    """Report names: file names, or paths relative to the common folder when names repeat.
-
-    Examples
-    --------
-    >>> labels_for(["a/x.ipynb", "b/y.ipynb"])
-    ['x.ipynb', 'y.ipynb']
-    >>> labels_for(["s/alice/01.ipynb", "s/bob/01.ipynb"])
-    ['alice/01.ipynb', 'bob/01.ipynb']
-    """
-    names = [Path(p).name for p in paths]
-    if len(set(names)) == len(names):
-        return names
-    absolute = [os.path.abspath(p) for p in paths]
-    common = os.path.commonpath([os.path.dirname(p) for p in absolute])
-    return [Path(os.path.relpath(p, common)).as_posix() for p in absolute]
-
-
-def fingerprint(folders):
-    """A hash of every file under ``folders`` (to notice changes made by a submission)."""
-    digest = {}
-    for folder in folders:
-        for path in sorted(Path(folder).rglob("*")):
-            try:
-                if path.is_file():
-                    digest[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:
-                digest[str(path)] = "unreadable"
-    return digest
-
-
-def _changes(before, after):
-    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-
-
-def grade(paths, *, plan=None, seed=0, only=None, jobs=None, progress=None, watch=None,
-          **options):
-    """Grade a batch of submissions, ``jobs`` at a time, in the order given.
-
-    Parameters
-    ----------
-    paths : sequence of str or Path
-    plan : Plan, optional
-        Built from ``seed`` and ``only`` when not given.
-    jobs : int, optional
-        Kernels run in parallel (default: the number of CPUs).
-    progress : callable, optional
-        Called with each :class:`SubmissionGrade` as soon as it is done.
-    watch : sequence of folders, optional
-        Folders whose files must not change while grading (default: the package's own).
-    **options
-        Passed to :func:`grade_submission` (``timeout``, ``memory_limit``, ...).
-
-    Returns
-    -------
-    list of SubmissionGrade
-
-    Raises
-    ------
-    GraderError
-        When files under ``watch`` changed during the batch.
-    """
-    plan = plan or Plan(seed=seed, only=only)
-    if watch is None:
-        watch = [Path(__file__).resolve().parent.parent]
-    paths = [str(p) for p in paths]
-    labels = labels_for(paths)
-    clean = fingerprint(watch)
-    lock, running, suspects = threading.Lock(), set(), set()
-    abort = threading.Event()
-
-    def one(index):
-        if abort.is_set():
-            raise GraderError("the batch was stopped")
-        with lock:
-            running.add(labels[index])
-            suspects.add(labels[index])
-        result = grade_submission(paths[index], plan, label=labels[index], **options)
-        with lock:
-            running.discard(labels[index])
-            changed = _changes(clean, fingerprint(watch))
-            if changed:
-                abort.set()
-                raise GraderError(
-                    f"files under {', '.join(map(str, watch))} changed while grading "
-                    f"{', '.join(sorted(suspects))}: {', '.join(changed[:5])}. Restore the "
-                    "package (reinstall it) and grade these submissions in a container.")
-            suspects.clear()
-            suspects.update(running)
-            if progress is not None:
-                progress(result)
-        return result
-
-    jobs = max(1, int(jobs or os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(one, i) for i in range(len(paths))]
-        try:
-            return [future.result() for future in futures]
-        except GraderError:
-            abort.set()
-            for future in futures:
-                future.cancel()
-            raise

@@ -20,6 +20,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1366, "height": 900}
 KERNEL_IDLE = "Python 3 (ipykernel) | Idle"
 WIDGET_ERROR = "Error displaying widget"
+WIDGET_BUNDLES = ("@jupyter-widgets", "jupyter-matplotlib")
 STDERR = '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'
 
 PROBE_JS = r"""
@@ -66,6 +67,21 @@ PROBE_JS = r"""
           const now = performance.now(), fp = this.fingerprint(root);
           if (fp !== last) { last = fp; since = now; }
           if (now - since >= quietMs || now - start >= timeoutMs) resolve(now - since >= quietMs);
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+    },
+    watch(selector, durationMs) {
+      // Resolve after durationMs with the times at which the picture changed.
+      const root = document.querySelector(selector);
+      return new Promise((resolve) => {
+        const start = performance.now(), changes = [];
+        let last = this.fingerprint(root);
+        const tick = () => {
+          const now = performance.now(), fp = this.fingerprint(root);
+          if (fp !== last) { last = fp; changes.push(now - start); }
+          if (now - start >= durationMs) resolve(changes);
           else requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);
@@ -123,25 +139,60 @@ def run_all_cells(page):
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
 
 
-def wait_for_all_cells_run(page, timeout_s=120):
-    """Wait until every code cell shows an execution count (none queued or running)."""
+def wait_for_all_cells_run(page, n_cells=None, timeout_s=120):
+    """Wait until every code cell (or the first ``n_cells``) shows an execution count.
+
+    Also returns when an error stopped the run (nothing queued any more and an error shown),
+    so that the tests can report the error instead of timing out.
+    """
     page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-            return prompts.length > 0
-                && prompts.every((p) => /^\\[\\d+\\]:?$/.test(p.textContent.trim()));
-        }""", timeout=timeout_s * 1000, polling=250)
+        """([n, stderr]) => {
+            let prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+            if (n !== null) prompts = prompts.slice(0, n);
+            const text = prompts.map((p) => p.textContent.trim());
+            const done = text.map((t) => /^\\[\\d+\\]:?$/.test(t));
+            if (text.length > 0 && done.every(Boolean)) return true;
+            return done.some(Boolean) && !text.some((t) => t.startsWith('[*]'))
+                && document.querySelector(stderr) !== null;
+        }""", arg=[n_cells, STDERR], timeout=timeout_s * 1000, polling=250)
+
+
+def run_first_code_cells(page, n_cells):
+    """Select the first code cell and press Shift+Enter ``n_cells`` times; wait for them."""
+    page.locator(".jp-CodeCell .jp-InputPrompt").first.click()
+    for _ in range(n_cells):
+        page.keyboard.press("Shift+Enter")
+    wait_for_all_cells_run(page, n_cells)
+
+
+# The element that scrolls the notebook (JupyterLab 4 and Notebook 7).
+_SCROLLER = """(document.querySelector('.jp-mod-current .jp-WindowedPanel-outer')
+    || document.querySelector('.jp-WindowedPanel-outer'))"""
 
 
 def screenshot_whole_notebook(page, path):
     """Screenshot the page tall enough to show the whole notebook, then restore the viewport."""
-    outer = """(() => document.querySelector('.jp-mod-current .jp-WindowedPanel-outer')
-        || document.querySelector('.jp-WindowedPanel-outer'))()"""
-    extra = page.evaluate(f"() => {{ const o = {outer}; return o ? o.scrollHeight - o.clientHeight : 0; }}")
+    # How much of the last cell lies below the panel (the panel's own padding, which lets the
+    # last cell scroll to the top, grows with the window and is left out).
+    hidden = f"""() => {{
+        const o = {_SCROLLER}, cells = document.querySelectorAll('.jp-Notebook .jp-Cell');
+        if (!o || !cells.length) return 0;
+        return cells[cells.length - 1].getBoundingClientRect().bottom + 16
+            - o.getBoundingClientRect().bottom;
+    }}"""
     size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": min(size["height"] + extra, 16000)})
-    page.evaluate(f"() => {{ const o = {outer}; if (o) o.scrollTop = 0; }}")
-    page.wait_for_timeout(800)
+    height = size["height"]
+    page.evaluate(f"() => {{ const o = {_SCROLLER}; if (o) o.scrollTop = 0; }}")
+    for _ in range(3):  # cells laid out lazily may grow the notebook once it is all visible
+        extra = page.evaluate(hidden)
+        if extra <= 0 or height >= 16000:
+            break
+        height = min(height + int(extra), 16000)
+        page.set_viewport_size({"width": size["width"], "height": height})
+        page.evaluate(f"() => {{ const o = {_SCROLLER}; if (o) o.scrollTop = 0; }}")
+        page.wait_for_timeout(500)
+    page.evaluate(f"() => {{ const o = {_SCROLLER}; if (o) o.scrollTop = 0; }}")
+    page.wait_for_timeout(500)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     page.wait_for_timeout(200)
@@ -152,10 +203,21 @@ def problems(page, root=None):
     scope = root if root is not None else page
     found = [WIDGET_ERROR] * scope.get_by_text(WIDGET_ERROR).count()
     found += [f"stderr: {t.strip()[:600]}" for t in scope.locator(STDERR).all_inner_texts()]
+    found += [f"explorer error: {t.strip()[:600]}"
+              for t in scope.locator(".nnl-explorer-error").all_inner_texts() if t.strip()]
     found += [f"traceback: {t.strip()[:600]}"
               for t in scope.locator(".jp-OutputArea-output").all_inner_texts()
               if "Traceback" in t]
     return found
+
+
+def widget_errors(page_errors):
+    """The uncaught page errors raised in the widget or ipympl front-end code.
+
+    Other uncaught errors come from the Jupyter front end itself (Notebook 7.6 throws one
+    while loading its shortcut settings, with or without widgets) and are only reported.
+    """
+    return [e for e in page_errors if any(b in e for b in WIDGET_BUNDLES)]
 
 
 # -- explorers ------------------------------------------------------------------------------
@@ -170,10 +232,49 @@ def wait_rendered(page, selector, timeout_s=60):
         timeout=timeout_s * 1000, polling=200)
 
 
+def screenshot_explorer(page, selector, path):
+    """Screenshot the explorer's whole box, growing the viewport for the time it takes."""
+    root = page.locator(selector).first
+    size = page.viewport_size
+    root.evaluate("e => e.scrollIntoView({block: 'start'})")
+    box = root.bounding_box()
+    # The notebook's scrolling panel ends above the status bar: grow until the box fits.
+    bottom = page.evaluate(f"() => {{ const o = {_SCROLLER}; "
+                           f"return o ? o.getBoundingClientRect().bottom : {size['height']}; }}")
+    if box["y"] + box["height"] > bottom:
+        page.set_viewport_size({"width": size["width"], "height": int(
+            size["height"] + box["y"] + box["height"] - bottom) + 20})
+        page.wait_for_timeout(300)
+        root.evaluate("e => e.scrollIntoView({block: 'start'})")
+        box = root.bounding_box()
+    try:
+        page.screenshot(path=str(path), clip=box)
+    finally:
+        page.set_viewport_size(size)
+
+
 def wait_still(page, selector, quiet_ms=400, timeout_ms=10_000):
     """Wait until the explorer's picture has not changed for ``quiet_ms``; True if it did."""
     return page.evaluate("([s, q, t]) => window.__nnl.still(s, q, t)",
                          [selector, quiet_ms, timeout_ms])
+
+
+def watch(page, selector, duration_ms):
+    """Milliseconds (from now) at which the explorer's picture changed during ``duration_ms``."""
+    return page.evaluate("([s, d]) => window.__nnl.watch(s, d)", [selector, duration_ms])
+
+
+def wait_all_rendered(page, selectors, timeout_s=60):
+    """Wait until every explorer shows a picture; return the selectors that still do not."""
+    try:
+        page.wait_for_function(
+            "(ss) => ss.every((s) => window.__nnl.rendered(document.querySelector(s)))",
+            arg=list(selectors), timeout=timeout_s * 1000, polling=250)
+    except Exception:  # a Playwright TimeoutError: say which ones are missing instead
+        pass
+    return page.evaluate(
+        "(ss) => ss.filter((s) => !window.__nnl.rendered(document.querySelector(s)))",
+        list(selectors))
 
 
 def picture_pngs(page, selector):
@@ -245,9 +346,9 @@ def prepare(page, selector, control, mouse=False):
     """Get the control ready; return a function that moves it (called once the probe is armed).
 
     Call ``read_value`` after this: getting a slider ready clicks its handle (which does not
-    move it, but makes its cell active). With ``mouse=True`` a slider is moved by clicking its
-    track a little to the right of the handle (to the left at the maximum) instead of by the
-    arrow keys (Notebook 7 processes its shortcuts before widgets see the keys).
+    move it, but makes its cell active). With ``mouse=True`` a slider's handle is dragged a
+    little to the right (to the left at the maximum) instead of moved by the arrow keys
+    (Notebook 7 processes its keyboard shortcuts before widgets see the keys).
     """
     widget = _find(page, selector, control)
     widget.wait_for(state="visible", timeout=10_000)
@@ -262,14 +363,19 @@ def prepare(page, selector, control, mouse=False):
         # notebook's ArrowRight shortcut (expand heading) swallows the key press.
         handle.click()
         if mouse:
-            track = widget.locator(".noUi-base").first.bounding_box()
-            spot = handle.bounding_box()
-            x = spot["x"] + spot["width"] / 2
-            step = max(20.0, 0.15 * track["width"])
-            x = x - step if key == "ArrowLeft" else x + step
-            x = min(max(x, track["x"] + 1), track["x"] + track["width"] - 1)
-            y = track["y"] + track["height"] / 2
-            return lambda: page.mouse.click(x, y)
+            def drag():  # positions are read now: screenshots in between may scroll the page
+                handle.scroll_into_view_if_needed()
+                track = widget.locator(".noUi-base").first.bounding_box()
+                spot = handle.bounding_box()
+                x0, y = spot["x"] + spot["width"] / 2, spot["y"] + spot["height"] / 2
+                step = max(20.0, 0.15 * track["width"])
+                x1 = x0 - step if key == "ArrowLeft" else x0 + step
+                x1 = min(max(x1, track["x"] + 1), track["x"] + track["width"] - 1)
+                page.mouse.move(x0, y)
+                page.mouse.down()
+                page.mouse.move(x1, y, steps=5)
+                page.mouse.up()
+            return drag
         handle.focus()
         return lambda: page.keyboard.press(key)
     if control.kind == "dropdown":

@@ -1,0 +1,86 @@
+"""The ``nnlessons`` command: argument checks, exit statuses, outputs, ``release``."""
+
+import csv
+import json
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import nnlessons
+from nnlessons import cli
+
+sys.path.insert(0, str(Path(__file__).parent / "submissions"))
+import crafted  # noqa: E402
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--timeout", "-1"], "--timeout must be > 0, got -1"),
+    (["--timeout", "soon"], "--timeout must be a number, got 'soon'"),
+    (["--jobs", "0"], "--jobs must be > 0, got 0"),
+    (["--memory-limit", "lots"], "--memory-limit must be a size like 2G, 512M or none"),
+    (["--seed", "-3"], "--seed must be an integer >= 0, got '-3'"),
+])
+def test_bad_options_are_usage_errors(args, message, capsys, tmp_path):
+    notebook = tmp_path / "a.ipynb"
+    notebook.write_text("{}")
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["grade", str(notebook), *args])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_paths_and_unknown_exercises_are_usage_errors(capsys, tmp_path):
+    assert cli.main(["grade", str(tmp_path / "typo.ipynb")]) == 2
+    assert "SUBMISSION must be an existing notebook or folder" in capsys.readouterr().err
+    notebook = tmp_path / "a.ipynb"
+    notebook.write_text("{}")
+    assert cli.main(["grade", str(notebook), "--exercises", "sigmoid,nope"]) == 2
+    assert "exercises must name exercises or lessons" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert cli.main(["grade", str(tmp_path / "empty")]) == 2
+    assert "no notebooks found" in capsys.readouterr().err
+
+
+def test_folders_expand_to_their_notebooks(tmp_path):
+    (tmp_path / "ann" / ".ipynb_checkpoints").mkdir(parents=True)
+    (tmp_path / "ann" / "01.ipynb").write_text("{}")
+    (tmp_path / "ann" / ".ipynb_checkpoints" / "01-checkpoint.ipynb").write_text("{}")
+    (tmp_path / "bo.ipynb").write_text("{}")
+    found = cli.find_notebooks([tmp_path, tmp_path / "bo.ipynb"])
+    assert found == [tmp_path / "ann" / "01.ipynb", tmp_path / "bo.ipynb"]
+
+
+def test_release_is_delegated_to_the_authoring_tool(monkeypatch):
+    calls = []
+    fake = types.ModuleType("nnlessons.authoring")
+    fake.main = lambda argv: calls.append(argv) or 0
+    monkeypatch.setitem(sys.modules, "nnlessons.authoring", fake)
+    monkeypatch.setattr(nnlessons, "authoring", fake, raising=False)
+    assert cli.main(["release", "--check", "01"]) == 0
+    assert calls == [["release", "--check", "01"]]
+
+
+def test_grade_writes_every_output_and_exits_0(tmp_path):
+    [good] = crafted.write_all(tmp_path / "in", names=["correct"])
+    garbage = tmp_path / "in" / "01_neuron.ipynb"
+    garbage.write_text("this is not a notebook")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "nnlessons.cli", "grade", str(good), str(garbage),
+         "--out", str(out / "grades.csv"), "--json", str(out / "report.json"),
+         "--feedback", str(out / "feedback"), "--html", "--timeout", "30", "--jobs", "2",
+         "--seed", "7", "--memory-limit", "1536M"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(open(out / "grades.csv")))
+    assert [(r["submission"], r["total"], r["max"], r["status"]) for r in rows] == [
+        ("correct.ipynb", "2", "2", "ok"), ("01_neuron.ipynb", "0", "2", "unreadable")]
+    report = json.loads((out / "report.json").read_text())
+    assert report["settings"]["seed"] == 7
+    assert report["submissions"][0]["exercises"]["sigmoid"]["passed"] == 9
+    assert "**Score: 2 / 2**" in (out / "feedback" / "correct.md").read_text()
+    assert "Score: 0 / 2" in (out / "feedback" / "01_neuron.html").read_text()
+    assert "[2/2]" in result.stderr and "graded 2 submission(s)" in result.stderr
