@@ -62,7 +62,9 @@ def _seed(text):
 
 def parser():
     """The argument parser of the ``nnlessons`` command."""
-    main = argparse.ArgumentParser(prog="nnlessons", description=__doc__.split("\n\n")[0])
+    main = argparse.ArgumentParser(
+        prog="nnlessons", description="Grade submitted lesson notebooks (grade), and write "
+        "the learners' notebooks from the solutions (release).")
     commands = main.add_subparsers(dest="command", required=True)
     g = commands.add_parser("grade", help="grade submitted notebooks",
                             description="Grade submitted notebooks, each in its own kernel.")
@@ -118,7 +120,12 @@ def find_notebooks(paths):
 
 def grade_command(args):
     """Run ``nnlessons grade``; returns the exit status."""
-    from . import grading
+    try:
+        from . import grading
+    except ImportError as err:
+        print(f"nnlessons grade needs Jupyter's kernel packages ({err.name} is missing): "
+              "pip install 'nnlessons[lab]'", file=sys.stderr)
+        return 1
 
     try:
         paths = find_notebooks(args.submissions)

@@ -17,7 +17,7 @@ from ._validation import as_float_array, check_int
 
 __all__ = [
     "plot_network", "plot_loss_curves", "plot_decision_boundary", "plot_confusion_matrix",
-    "plot_image_grid", "plot_activation", "activation_curve", "new_figure",
+    "plot_image_grid", "plot_activation", "activation_curve", "new_figure", "lean_ticks",
 ]
 
 POSITIVE, NEGATIVE = "#2166ac", "#e08214"     # weight signs (blue > 0, orange < 0)
@@ -46,6 +46,23 @@ def new_figure(figsize=(6.4, 4.8), dpi=100):
     return fig
 
 
+def lean_ticks(*axes, nbins=5):
+    """At most about ``nbins`` tick labels on every axis of ``axes``, no minor log ticks.
+
+    Drawing text and tick marks is most of the cost of redrawing a figure, so the explorers
+    keep them few. Call it after choosing the scales.
+    """
+    from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+
+    for ax in axes:
+        for axis, scale in ((ax.xaxis, ax.get_xscale()), (ax.yaxis, ax.get_yscale())):
+            if scale == "linear":
+                axis.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10]))
+            elif scale == "log":
+                axis.set_major_locator(LogLocator(numticks=nbins + 1))
+                axis.set_minor_locator(NullLocator())
+
+
 def _axes(ax, figsize):
     """``ax`` itself, a new subplot of a Figure, or a new pyplot figure's Axes."""
     from matplotlib.figure import Figure
@@ -55,7 +72,7 @@ def _axes(ax, figsize):
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots(figsize=figsize)
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
 
 
@@ -116,13 +133,13 @@ def draw_network(ax, layer_sizes, max_nodes=10):
     low = min(p[:, 1].min() for p in positions)
     texts = []
     for x, (n, name) in enumerate(zip(layer_sizes, names)):
-        texts.append(ax.text(x, low - 0.9, f"{name}\n({n})", ha="center", va="top",
+        texts.append(ax.text(x, low - 0.6, f"{name}\n({n})", ha="center", va="top",
                              fontsize=9))
         if n > max_nodes:
             texts.append(ax.text(x, positions[x][-1, 1] + 0.8, "...", rotation=90,
                                  ha="center", va="center"))
     ax.set_xlim(-0.5, len(layer_sizes) - 0.5)
-    ax.set_ylim(low - 2.2, max(p[:, 1].max() for p in positions) + 0.7)
+    ax.set_ylim(low - 1.7, max(p[:, 1].max() for p in positions) + 0.6)
     ax.set_axis_off()
     return {"edges": edges, "nodes": nodes, "texts": texts, "edge_index": edge_index}
 
@@ -173,7 +190,8 @@ def plot_network(layer_sizes_or_net, *, ax=None, max_nodes=10):
     net = layer_sizes_or_net if hasattr(layer_sizes_or_net, "weights") else None
     sizes = net.layer_sizes if net is not None else [
         check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes_or_net)]
-    ax = _axes(ax, (1.6 * len(sizes) + 1, 3.5))
+    tallest = min(max(sizes), max_nodes)
+    ax = _axes(ax, (1.6 * len(sizes) + 1, 0.35 * tallest + 1.6))
     artists = draw_network(ax, sizes, check_int(max_nodes, "max_nodes", minimum=2))
     if net is not None:
         set_network_weights(artists, net.weights)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from browser import page as ui
+from browser import probe
 from browser.lab import JupyterServer
 from conftest import require, require_program
 
@@ -97,6 +98,7 @@ class Session:
         self.page = page
         self.page_errors = page_errors
         self.timings = {}
+        self.sizes = {}  # explorer -> [(natural w, h, shown w, h)] of its images
         self.not_rendered = []  # explorers without a picture after Run All
         self.training = None  # (pictures seen, milliseconds watched) while the playground trains
 
@@ -112,11 +114,11 @@ def lab(request, artifacts, browser):
     page.locator(".jp-Notebook").first.wait_for(state="visible", timeout=60_000)
     ui.wait_for_kernel_idle(page)
     server.wait_for_connected_kernel()
-    ui.install_probe(page)
+    probe.install_probe(page)
     ui.run_all_cells(page)
     ui.wait_for_all_cells_run(page)
     # Each test checks its own explorer; here only wait (missing ones fail their test).
-    session.not_rendered = ui.wait_all_rendered(page, map(ui.explorer_selector, EXPLORERS))
+    session.not_rendered = probe.wait_all_rendered(page, map(ui.explorer_selector, EXPLORERS))
     ui.wait_for_kernel_idle(page)
     ui.screenshot_whole_notebook(page, artifacts / "notebook-after-run-all.png")
     return session
@@ -126,6 +128,9 @@ def finish(session, artifacts):
     """Write and print the latency table; screenshot the notebook; close the page."""
     try:
         table = latency_table(session.timings, session.training)
+        table += "\npicture sizes, drawn -> shown (px): " + "; ".join(
+            f"{name} " + ", ".join(f"{a}x{b} -> {c}x{d}" for a, b, c, d in sizes)
+            for name, sizes in session.sizes.items()) + "\n"
         (artifacts / "latency.txt").write_text(table)
         print("\n" + table)
         print(f"screenshots and logs: {artifacts}")
@@ -184,16 +189,17 @@ def test_explorer_responds_in_jupyterlab(lab, artifacts, name):
     assert selector not in lab.not_rendered, (
         f"{name} shows no picture a minute after Run All; errors shown: {ui.problems(page)}")
     ui.screenshot_explorer(page, selector, artifacts / f"{name}-before.png")
-    ui.wait_still(page, selector)
-    pictures = ui.picture_pngs(page, selector)
+    probe.wait_still(page, selector)
+    pictures = probe.picture_pngs(page, selector)
+    lab.sizes[name] = probe.picture_sizes(page, selector)
     lab.timings[name] = (control, [])
     for move in range(1, MOVES + 1):
         act = ui.prepare(page, selector, control)
         value_before = ui.read_value(page, selector, control)
-        timing = ui.move_and_time(page, selector, act)  # returns once the picture is still
+        timing = probe.move_and_time(page, selector, act)  # returns once the picture is still
         lab.timings[name][1].append(timing)
         value_after = ui.read_value(page, selector, control)
-        pictures_before, pictures = pictures, ui.picture_pngs(page, selector)
+        pictures_before, pictures = pictures, probe.picture_pngs(page, selector)
         what = (f"{name}, move {move}: the {control.describe()} "
                 f"({value_before!r} -> {value_after!r})")
         assert value_after != value_before, f"{what} did not move"
@@ -209,15 +215,15 @@ def test_explorer_responds_in_jupyterlab(lab, artifacts, name):
 def test_playground_trains_in_jupyterlab(lab, artifacts):
     """Train redraws the picture again and again (from a kernel thread); Pause stops it."""
     page, selector = lab.page, ui.explorer_selector("playground")
-    ui.wait_rendered(page, selector, timeout_s=30)
+    probe.wait_rendered(page, selector, timeout_s=30)
     root = page.locator(selector).first
     buttons = root.locator(".widget-hbox", has=page.locator("button", has_text="Train")).first
     status = buttons.locator(".widget-html").first
     status_before = status.inner_text()
     root.locator("button", has_text="Train").click()
-    changes = ui.watch(page, selector, TRAIN_WATCH_MS)
+    changes = probe.watch(page, selector, TRAIN_WATCH_MS)
     root.locator("button", has_text="Pause").click()
-    still = ui.wait_still(page, selector, quiet_ms=1000, timeout_ms=15_000)
+    still = probe.wait_still(page, selector, quiet_ms=1000, timeout_ms=15_000)
     ui.screenshot_explorer(page, selector, artifacts / "playground-trained.png")
     lab.training = (len(changes), TRAIN_WATCH_MS)
     assert len(changes) >= 3, (
@@ -251,17 +257,17 @@ def test_explorer_works_in_notebook7(request, artifacts, browser):
     server.wait_for_connected_kernel()
     page.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').first.wait_for(
         timeout=30_000)
-    ui.install_probe(page)
+    probe.install_probe(page)
     ui.run_first_code_cells(page, 2)  # the import and the first explorer: enough here
-    ui.wait_rendered(page, selector, timeout_s=30)
+    probe.wait_rendered(page, selector, timeout_s=30)
     # Notebook 7 runs its keyboard shortcuts before the page's widgets see the key (JupyterLab
     # after them), so ArrowRight on a focused slider moves nothing there: drag the handle.
     act = ui.prepare(page, selector, control, mouse=True)
-    ui.wait_still(page, selector)
+    probe.wait_still(page, selector)
     ui.screenshot_explorer(page, selector, artifacts / f"notebook7-{name}-before.png")
-    pictures_before = ui.picture_pngs(page, selector)
+    pictures_before = probe.picture_pngs(page, selector)
     value_before = ui.read_value(page, selector, control)
-    timing = ui.move_and_time(page, selector, act)
+    timing = probe.move_and_time(page, selector, act)
     ui.screenshot_explorer(page, selector, artifacts / f"notebook7-{name}-after.png")
     ui.screenshot_whole_notebook(page, artifacts / "notebook7.png")
     value_after = ui.read_value(page, selector, control)
@@ -269,6 +275,6 @@ def test_explorer_works_in_notebook7(request, artifacts, browser):
         f"{name}: dragging the {control.describe()} in Notebook 7 left it at {value_before!r}")
     assert timing.n_changes > 0, (
         f"{name}: the picture did not change in Notebook 7 ({value_before!r} -> {value_after!r})")
-    assert ui.picture_pngs(page, selector) != pictures_before
+    assert probe.picture_pngs(page, selector) != pictures_before
     assert ui.problems(page) == []
     assert ui.widget_errors(page_errors) == [], "uncaught errors in the widget front end"

@@ -100,7 +100,7 @@ def test_step_and_reset_buttons():
 
 
 def test_train_button_trains_in_the_background_and_pauses():
-    widget = nl.explorers.playground(epochs_per_draw=2)
+    widget = nl.explorers.playground(frame_interval=0.0)
     widget.buttons.train_button.value = True
     assert widget.buttons.train_button.description == "Pause"
     deadline = time.monotonic() + 60
@@ -119,11 +119,13 @@ def test_train_button_trains_in_the_background_and_pauses():
 
 
 def test_training_stops_by_itself_at_the_limit():
-    widget = nl.explorers.playground(epochs_per_draw=4)
+    widget = nl.explorers.playground(frame_interval=10.0)
     widget.buttons.max_epochs = 6
     widget.start()
     widget.buttons.thread.join(timeout=60)
     assert widget.run.epoch == 6 and not widget.buttons.train_button.value
+    assert widget.buttons.frames == 1                    # slow frames: only the last one
+    np.testing.assert_allclose(widget.artists["loss"].get_ydata(), widget.run.loss)
 
 
 def test_an_error_while_training_shows_in_the_widget(monkeypatch):

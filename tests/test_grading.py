@@ -293,3 +293,27 @@ def test_malformed_cells_make_a_notebook_unreadable(plan, tmp_path, cells):
     with pytest.raises(ValueError, match="cell 1 is malformed"):
         read_notebook(path)
     assert grade_submission(path, plan).status == "unreadable"
+
+
+def test_bad_arguments_name_the_parameter(plan, tmp_path):
+    from nnlessons.grading import grade
+
+    with pytest.raises(ValueError, match="timeout must be > 0, got -1"):
+        grade_submission(tmp_path / "x.ipynb", plan, timeout=-1)
+    with pytest.raises(ValueError, match="memory_limit must be an integer >= 1, got 0"):
+        grade_submission(tmp_path / "x.ipynb", plan, memory_limit=0)
+    with pytest.raises(ValueError, match="jobs must be an integer >= 1, got 0"):
+        grade([], jobs=0)
+    with pytest.raises(ValueError, match="seed must be an integer >= 0, got -1"):
+        Plan(seed=-1)
+
+
+def test_the_kernel_receives_arguments_never_expected_values(plan):
+    for name, item in plan.items.items():
+        for case, payload in zip(item.cases, item.payloads):
+            sent = json.loads(payload)
+            assert set(sent) == {"args", "kwargs", "params"}
+            if item.exercise.properties is None:
+                expected = json.dumps(encode(item.exercise.expected(case)))
+                assert expected.strip('"') not in payload or expected in json.dumps(
+                    sent["args"]), (name, case.label)

@@ -64,12 +64,14 @@ def strip_notebook(nb):
             cell.metadata.pop(key, None)
         if cell.cell_type != "code":
             continue
-        cell.execution_count = None
         if not keeps_output(cell):
             cell.outputs = []
+        # nbval only compares the outputs of a cell that has an execution count, so a checked
+        # cell keeps one; numbering by position keeps the stored file deterministic.
+        cell.execution_count = index + 1 if cell.outputs else None
         for output in cell.outputs:
             if output.output_type == "execute_result":
-                output.execution_count = None
+                output.execution_count = cell.execution_count
     nb.metadata.pop("widgets", None)
     if "language_info" in nb.metadata:
         nb.metadata.language_info = {"name": nb.metadata.language_info.get("name", "python")}

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 __all__ = ["CaseResult", "Report", "NOT_DONE"]
 
 NOT_DONE = ("not done yet: the function still raises NotImplementedError — "
-            "write your code between the markers")
+            "replace that line with your code")
 
 
 @dataclass(frozen=True)

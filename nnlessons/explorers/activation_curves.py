@@ -15,7 +15,7 @@ import numpy as np
 
 from .._validation import check_in, check_positive
 from ..activations import ACTIVATIONS
-from ..plots import activation_curve, new_figure
+from ..plots import activation_curve, lean_ticks, new_figure
 
 __all__ = ["activations", "activation_data", "saturated_regions", "draw_activation",
            "activation_figure"]
@@ -123,6 +123,7 @@ def draw_activation(axes, data, artists=None):
             ax.set_xlabel("z")
         axes[1].legend(handles=[artists["shades"][1]], loc="upper right", fontsize=9,
                        bbox_to_anchor=(1.0, -0.13), frameon=False)
+        lean_ticks(*axes)
     name, zs = data["name"], data["z_grid"]
     bounds = ACTIVATIONS[name].bounds
     verts = [[(a, 0), (b, 0), (b, 1), (a, 1)] for a, b in data["regions"]]

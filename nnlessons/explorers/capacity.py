@@ -25,7 +25,7 @@ from .._validation import check_in, check_int, check_positive
 from ..datasets import noisy_cosine, true_cosine
 from ..losses import mse
 from ..network import MLP
-from ..plots import new_figure
+from ..plots import lean_ticks, new_figure
 
 __all__ = ["fitting", "polynomial_features", "k_fold_indices", "design_matrix",
            "capacity_scores", "fitting_data", "draw_fitting", "fitting_figure",
@@ -183,6 +183,7 @@ def draw_fitting(axes, data, artists=None):
         right.set(yscale="log", ylabel="MSE (log scale)")
         right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=9,
                      frameon=False)
+        lean_ticks(left, right)
         artists = {"data": points, "fit": fit, "train": train, "cv": cv, "marker": marker,
                    "marks": marks}
     c = data["capacity"]

@@ -12,7 +12,7 @@ Left out: momentum and the adaptive optimizers (see ``optimizer_race``) and nois
 import numpy as np
 
 from .._validation import check_in, check_int, check_positive
-from ..plots import new_figure
+from ..plots import lean_ticks, new_figure
 from .surfaces import SURFACES, draw_surface, optimizer_path
 
 __all__ = ["gradient_descent", "loss_1d", "loss_1d_gradient", "descent_data",
@@ -131,6 +131,7 @@ def draw_descent(axes, data, artists=None):
         artists = {"path_1d": _path_artists(left, "#ff7f0e"), "surface": None,
                    "path_2d": _path_artists(right, "#ff7f0e")}
         left.legend(loc="lower right", fontsize=8, framealpha=0.85)
+        lean_ticks(left, right)
     surface = SURFACES[data["surface"]]
     artists["surface"] = draw_surface(right, surface, artists["surface"])
     right.set_title(f"2-D: {surface.title}", fontsize=10)

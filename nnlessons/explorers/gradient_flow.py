@@ -21,7 +21,7 @@ import numpy as np
 
 from .._validation import as_rng, check_in, check_int
 from ..network import INITIALIZERS, MLP
-from ..plots import new_figure
+from ..plots import lean_ticks, new_figure
 
 __all__ = ["saturation", "gradient_flow_data", "draw_gradient_flow", "saturation_figure",
            "SATURATION_ACTIVATIONS", "INITS", "WIDTHS"]
@@ -31,7 +31,7 @@ INITS = tuple(i for i in ("normal", "xavier", "he") if i in INITIALIZERS)
 WIDTHS = (4, 8, 16, 32, 64, 128)
 N_SAMPLES = 64
 FLOOR = 1e-30                   # log scale: an exact zero gradient is drawn here
-FIGSIZE = (10.0, 3.9)
+FIGSIZE = (10.0, 4.3)
 
 
 def gradient_flow_data(depth=10, activation="sigmoid", init="xavier", width=32,
@@ -110,7 +110,9 @@ def draw_gradient_flow(axes, data, artists=None):
                              label="fraction of dead units")
         right.axhline(0.25, color="0.35", ls="--", lw=1, label="f' <= 0.25 (sigmoid)")
         right.set(ylim=(-0.03, 1.05), xlabel="hidden layer", ylabel="fraction / derivative")
-        right.legend(loc="upper right", fontsize=9)
+        right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize=9,
+                     frameon=False)
+        lean_ticks(left, right)
         artists = {"norm": norm, "bound": bound, "derivative": derivative, "dead": dead}
     layer, hidden = data["layer"], data["layer"][:-1]
     norm = np.maximum(data["grad_norm"], FLOOR)
@@ -120,7 +122,8 @@ def draw_gradient_flow(axes, data, artists=None):
     artists["bound"].set_visible(sigmoid)
     if artists.get("legend_for") != sigmoid:            # legend lists only what is shown
         handles = [artists["norm"], artists["bound"]] if sigmoid else [artists["norm"]]
-        left.legend(handles=handles, loc="lower right", fontsize=9)
+        left.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.15),
+                    ncol=2, fontsize=9, frameon=False)
         artists["legend_for"] = sigmoid
     artists["derivative"].set_data(hidden, data["mean_derivative"])
     artists["dead"].set_data(hidden, data["dead_fraction"])
@@ -129,8 +132,9 @@ def draw_gradient_flow(axes, data, artists=None):
     for ax in axes:
         ax.set_xlim(0.5, layer[-1] + 0.5)
     ratio = norm[0] / norm[-1]
+    verdict = "vanishing" if ratio < 1e-2 else "exploding" if ratio > 1e2 else "kept"
     left.set_title(f"{data['activation']}, {data['init']} init, width {data['width']}: "
-                   f"first / last = {ratio:.1e}", fontsize=10)
+                   f"first / last layer = {ratio:.1e} ({verdict})", fontsize=10)
     right.set_title(f"dead units: {data['dead_overall']:.0%} of all hidden units",
                     fontsize=10)
     return artists

@@ -13,7 +13,7 @@ import numpy as np
 
 from .._validation import as_float_array, check_in
 from ..network import Neuron
-from ..plots import grid_points, new_figure
+from ..plots import grid_points, lean_ticks, new_figure
 
 __all__ = ["neuron", "neuron_surface", "level_line", "neuron_data", "draw_neuron",
            "neuron_figure", "NEURON_ACTIVATIONS"]
@@ -113,6 +113,7 @@ def draw_neuron(ax, data, artists=None):
                           interpolation="nearest")
         colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
         colorbar.set_label("neuron output y")
+        lean_ticks(ax, colorbar.ax)
         from matplotlib import patheffects
 
         outline = [patheffects.Stroke(linewidth=3.5, foreground="0.15"), patheffects.Normal()]

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._validation import check_in, check_int, check_positive
 from ..optim import OPTIMIZERS
-from ..plots import new_figure
+from ..plots import lean_ticks, new_figure
 from .surfaces import SURFACES, draw_surface, optimizer_path
 
 __all__ = ["optimizer_race", "race_data", "draw_race", "race_figure", "COLORS"]
@@ -96,6 +96,7 @@ def draw_race(axes, data, artists=None):
         artists["start"] = left.plot([], [], "o", color="white", ms=9, mec="k", zorder=7)[0]
         right.set(yscale="log", xlabel="step", ylabel="L - min L (log scale)")
         right.grid(True, which="major", alpha=0.3)
+        lean_ticks(left, right)
     s = SURFACES[data["surface"]]
     artists["surface"] = draw_surface(left, s, artists["surface"])
     artists["start"].set_data([s.start[0]], [s.start[1]])

@@ -5,8 +5,8 @@ hidden layers and neurons, the activation, the optimizer, the learning rate and 
 size, then press Train (or Step for one epoch, Reset for fresh weights). The decision
 boundary (the network's P(class 1) over the plane), the training and validation loss
 curves and the network itself (line width |w|, blue w > 0, orange w < 0) update as it
-trains. Training runs in a background thread, a few epochs between pictures, so the
-controls stay responsive; changing the learning rate or batch size takes effect at once,
+trains. Training runs in a background thread, redrawing about ten times a second, so
+the controls stay responsive; changing the learning rate or batch size takes effect at once,
 changing the data or the architecture starts afresh.
 
 Every network has one sigmoid output trained with binary cross-entropy; each epoch is the
@@ -21,7 +21,14 @@ from .._validation import check_in, check_int, check_positive
 from ..datasets import TOY_DATASETS, train_test_split
 from ..network import MLP
 from ..optim import OPTIMIZERS, get_optimizer
-from ..plots import CLASS_CMAP, CLASS_COLORS, draw_network, new_figure, set_network_weights
+from ..plots import (
+    CLASS_CMAP,
+    CLASS_COLORS,
+    draw_network,
+    lean_ticks,
+    new_figure,
+    set_network_weights,
+)
 
 __all__ = ["playground", "TrainingRun", "draw_playground", "playground_figure",
            "PLAYGROUND_ACTIVATIONS", "BATCH_SIZES"]
@@ -30,7 +37,7 @@ PLAYGROUND_ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "identity")
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
 RESOLUTION = 60
 MAX_EPOCHS = 3000            # the Train button stops by itself here
-FIGSIZE = (12.0, 3.9)
+FIGSIZE = (12.0, 4.2)
 LOSS = "binary_cross_entropy"
 
 
@@ -165,8 +172,10 @@ def draw_playground(axes, run, artists=None):
         (artists["loss"],) = loss_ax.plot([], [], lw=2, label="training")
         (artists["val_loss"],) = loss_ax.plot([], [], lw=2, label="validation")
         loss_ax.set(xlabel="epoch", ylabel="loss (binary cross-entropy)")
-        loss_ax.legend(loc="upper right", fontsize=9)
+        loss_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize=9,
+                       frameon=False)
         boundary_ax.set(xlabel="$x_1$", ylabel="$x_2$")
+        lean_ticks(boundary_ax, loss_ax)
     if artists["dataset"] != run.settings["dataset"]:        # new data: new points
         for key in ("train", "val"):
             if key in artists:
@@ -237,7 +246,7 @@ def playground_figure(dataset="xor", hidden_layers=1, neurons=4, activation="tan
 
 def playground(dataset="xor", hidden_layers=1, neurons=4, activation="tanh",
                optimizer="adam", learning_rate=0.03, batch_size=16, *, static=False,
-               epochs_per_draw=5):
+               frame_interval=0.1):
     """Train a small network on a 2-D data set and watch it learn.
 
     Parameters
@@ -256,8 +265,8 @@ def playground(dataset="xor", hidden_layers=1, neurons=4, activation="tanh",
         One of ``BATCH_SIZES``.
     static : bool, default False
         Return a plain matplotlib Figure (after 100 epochs) instead of the widget.
-    epochs_per_draw : int, default 5
-        While training, the picture is redrawn after this many epochs.
+    frame_interval : float, default 0.1
+        While training, seconds between two pictures (0: a picture after every epoch).
 
     Returns
     -------
@@ -293,6 +302,7 @@ def playground(dataset="xor", hidden_layers=1, neurons=4, activation="tanh",
     widget = Explorer("playground", fig, controls, update, extra=[buttons])
     widget.run, widget.artists = run, artists
     buttons.connect(widget, run, lambda: draw_playground(axes, run, artists),
-                    epochs_per_draw=check_int(epochs_per_draw, "epochs_per_draw", minimum=1),
+                    frame_interval=check_positive(frame_interval, "frame_interval",
+                                                  allow_zero=True),
                     max_epochs=MAX_EPOCHS)
     return widget

@@ -16,6 +16,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .._validation import check_int
 from .plan import Plan
 from .runner import SubmissionGrade, grade_submission
 
@@ -90,7 +91,15 @@ def grade(paths, *, plan=None, seed=0, only=None, jobs=None, progress=None, watc
     ------
     GraderError
         When files under ``watch`` changed during the batch.
+
+    Examples
+    --------
+    >>> grades = grade(["ann.ipynb", "bo.ipynb"], timeout=30, jobs=2)  # doctest: +SKIP
+    >>> [(g.submission, g.total, g.max, g.status) for g in grades]  # doctest: +SKIP
+    [('ann.ipynb', 2.0, 2, 'ok'), ('bo.ipynb', 0.67, 2, 'timeout')]
     """
+    if jobs is not None:
+        check_int(jobs, "jobs", minimum=1)
     plan = plan or Plan(seed=seed, only=only)
     if watch is None:
         watch = [Path(__file__).resolve().parent.parent]
@@ -127,7 +136,7 @@ def grade(paths, *, plan=None, seed=0, only=None, jobs=None, progress=None, watc
                 progress(result)
         return result
 
-    jobs = max(1, int(jobs or os.cpu_count() or 1))
+    jobs = jobs or os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(one, i) for i in range(len(paths))]
         try:

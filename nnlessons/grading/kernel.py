@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
-RESULT_MIME = "application/vnd.nnlessons.grading+json"
+from .kernel_side import RESULT_MIME
+
 #: How long an interrupted kernel may take to stop before it is killed.
 INTERRUPT_GRACE = 2.0
 _MAX_ERROR_CHARS = 2000

@@ -1,8 +1,9 @@
 """The code that runs inside a learner's kernel to call their exercise functions.
 
-After the notebook has run, the grader sends :data:`SOURCE` (this module's text) and one
-exercise's encoded cases to the learner's kernel. :func:`main` looks the function up in
-the notebook's namespace and answers each case with the bank's
+After the notebook has run, the grader sends :data:`SOURCE` (the text of :func:`main` and
+its helper) and one exercise's encoded cases to the learner's kernel (:func:`call_code`).
+:func:`main` looks the function up in the notebook's namespace and answers each case with
+the bank's
 :func:`nnlessons.exercises.runner.run_encoded` (plain JSON: the result as exact plain types
 and ``.npy`` arrays, or the exception's name, or "not done yet"). Each answer is published
 as its own display message (:data:`RESULT_MIME`) as soon as the case is done, so cases

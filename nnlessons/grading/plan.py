@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._validation import check_int
 from ..exercises.report import Report
 from ..exercises.runner import encode_case, failed_case, judge_encoded
 
@@ -63,7 +64,7 @@ class Plan:
         if exercises is None:
             from ..exercises import EXERCISES as exercises
         self.exercises = dict(exercises)
-        self.seed = int(seed)
+        self.seed = check_int(seed, "seed", minimum=0)
         self.items = {}
         for name, exercise in self.exercises.items():
             cases = tuple(exercise.cases(hidden=True, seed=self.seed))

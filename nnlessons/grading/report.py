@@ -55,7 +55,26 @@ def columns(grades, order=None):
 
 
 def write_csv(grades, path, order=None):
-    """Write grades.csv (see the module docstring for its columns)."""
+    """Write grades.csv (see the module docstring for its columns).
+
+    Parameters
+    ----------
+    grades : list of SubmissionGrade
+    path : str or Path
+    order : iterable of str, optional
+        The exercise names in column order (default: the bank's order).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from nnlessons.grading import SubmissionGrade
+    >>> folder = tempfile.mkdtemp()
+    >>> write_csv([SubmissionGrade("ann.ipynb", "ann.ipynb", status="unreadable")],
+    ...           os.path.join(folder, "grades.csv"))
+    >>> print(open(os.path.join(folder, "grades.csv")).read().strip())
+    submission,total,max,status
+    ann.ipynb,0,0,unreadable
+    """
     names = columns(grades, order)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -130,7 +149,20 @@ def _notes(grade):
 
 
 def feedback_markdown(grade):
-    """The learner's feedback as Markdown."""
+    """The learner's feedback as Markdown.
+
+    Examples
+    --------
+    >>> from nnlessons.exercises import CaseResult, Report
+    >>> from nnlessons.grading import SubmissionGrade
+    >>> report = Report("relu", [CaseResult("relu(-0.5)", True, "is right"),
+    ...     CaseResult("hidden case 1 (zeros)", False, "wrong value at index 2 (1 of 4)")], 1)
+    >>> grade = SubmissionGrade("ann.ipynb", "ann.ipynb", reports={"relu": report})
+    >>> text = feedback_markdown(grade)
+    >>> print(text.split("## `relu`: 0.5 / 1")[1].strip())
+    - ✓ relu(-0.5): right
+    - ✗ hidden case 1 (zeros): wrong value
+    """
     out = [f"# Feedback: {grade.submission}", "",
            f"**Score: {fmt(grade.total)} / {fmt(grade.max)}**", "",
            STATUS_TEXT.get(grade.status, grade.status), ""]

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._validation import check_int, check_positive
 from .kernel import KernelSession, truncate
 from .kernel_side import call_code
 
@@ -198,7 +199,18 @@ def grade_submission(path, plan, *, label=None, timeout=60.0,
     Returns
     -------
     SubmissionGrade
+
+    Examples
+    --------
+    >>> from nnlessons.grading import Plan
+    >>> grade = grade_submission("solutions/01_neuron.ipynb", Plan())  # doctest: +SKIP
+    >>> grade.total, grade.max, grade.status  # doctest: +SKIP
+    (2.0, 2, 'ok')
     """
+    check_positive(timeout, "timeout")
+    if memory_limit is not None:
+        check_int(memory_limit, "memory_limit", minimum=1)
+    check_int(max_restarts, "max_restarts", minimum=0)
     start = time.monotonic()
     grade = SubmissionGrade(label or Path(path).name, str(path))
     try:

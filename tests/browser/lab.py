@@ -55,6 +55,16 @@ def descendants(pid):
     return found
 
 
+def _die_with_parent():
+    """In the child: ask Linux to send SIGTERM when the test process dies (even if killed),
+    so that no server outlives an interrupted run (it then stops its kernels itself)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _alive(pid):
     try:
         os.kill(pid, 0)
@@ -142,7 +152,7 @@ class JupyterServer:
         self._log = open(self.log_path, "wb")  # closed in stop()
         self.process = subprocess.Popen(
             command, cwd=self.root, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
+            stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent)
         self._wait_until_ready()
         return self
 

@@ -1,12 +1,8 @@
-"""Drive a notebook in headless Chromium: run it, find explorers, move controls, time pictures.
+"""Drive a notebook in headless Chromium: open it, run it, find explorers, move controls.
 
-The picture of an explorer is every ``canvas`` (an ipympl figure) and ``img`` (an ipywidgets
-``Image`` or an inline PNG in an ``Output``) inside its outer box, which carries the CSS class
-``nnl-explorer-<name>``. A small script installed in the page fingerprints that picture (a
-hash of the canvas pixels, the image sources and whether they have loaded) on every animation
-frame after a control is moved, so the time from the key press (the event's own time stamp)
-to the last change of the picture is measured inside the browser, not across the
-Playwright connection.
+Works in JupyterLab 4 and Notebook 7 (the same building blocks). Each explorer's outer box
+carries the CSS class ``nnl-explorer-<name>``; its controls are ipywidgets sliders and
+dropdowns, found by the text of their label. ``probe`` watches the pictures.
 """
 
 import re
@@ -23,110 +19,12 @@ WIDGET_ERROR = "Error displaying widget"
 WIDGET_BUNDLES = ("@jupyter-widgets", "jupyter-matplotlib")
 STDERR = '.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]'
 
-PROBE_JS = r"""
-() => {
-  if (window.__nnl) return;
-  const hashString = (s, h) => {
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-    return h >>> 0;
-  };
-  const hashCanvas = (c) => {
-    if (!c.width || !c.height) return 'empty';
-    const ctx = c.getContext('2d');
-    if (!ctx) return 'no2d';
-    const words = new Uint32Array(ctx.getImageData(0, 0, c.width, c.height).data.buffer);
-    let h = 2166136261, varied = false;
-    for (let i = 0; i < words.length; i++) {
-      h = Math.imul(h ^ words[i], 16777619);
-      if (words[i] !== words[0]) varied = true;
-    }
-    return `${c.width}x${c.height}:${h >>> 0}:${varied ? 'v' : 'u'}`;
-  };
-  const pictures = (root) => root ? [...root.querySelectorAll('canvas, img')] : [];
-  window.__nnl = {
-    pictures,
-    fingerprint(root) {
-      return pictures(root).map((e) => e.tagName === 'CANVAS'
-        ? hashCanvas(e)
-        : `${hashString(e.src || '', 2166136261)}:${e.complete ? e.naturalWidth : 'loading'}`
-      ).join('|');
-    },
-    rendered(root) {
-      // Something a learner can look at: a canvas with more than one colour, or a loaded image.
-      return pictures(root).some((e) => e.tagName === 'CANVAS'
-        ? hashCanvas(e).endsWith(':v')
-        : e.complete && e.naturalWidth > 0);
-    },
-    still(selector, quietMs, timeoutMs) {
-      // Resolve once the picture has not changed for quietMs (or after timeoutMs).
-      const root = document.querySelector(selector);
-      return new Promise((resolve) => {
-        const start = performance.now();
-        let last = this.fingerprint(root), since = start;
-        const tick = () => {
-          const now = performance.now(), fp = this.fingerprint(root);
-          if (fp !== last) { last = fp; since = now; }
-          if (now - since >= quietMs || now - start >= timeoutMs) resolve(now - since >= quietMs);
-          else requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-      });
-    },
-    watch(selector, durationMs) {
-      // Resolve after durationMs with the times at which the picture changed.
-      const root = document.querySelector(selector);
-      return new Promise((resolve) => {
-        const start = performance.now(), changes = [];
-        let last = this.fingerprint(root);
-        const tick = () => {
-          const now = performance.now(), fp = this.fingerprint(root);
-          if (fp !== last) { last = fp; changes.push(now - start); }
-          if (now - start >= durationMs) resolve(changes);
-          else requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-      });
-    },
-    arm(selector, settleMs, timeoutMs) {
-      const root = document.querySelector(selector);
-      const probe = {t0: null, event: null, changes: [], frames: 0, done: false,
-                     armed: performance.now()};
-      let last = this.fingerprint(root);
-      const types = ['keydown', 'pointerdown', 'mousedown', 'input', 'change', 'click'];
-      const onEvent = (e) => {
-        if (probe.t0 === null) { probe.t0 = e.timeStamp; probe.event = e.type; }
-      };
-      types.forEach((t) => document.addEventListener(t, onEvent, true));
-      const tick = () => {
-        const now = performance.now();
-        probe.frames++;
-        const fp = this.fingerprint(root);
-        if (fp !== last) { last = fp; probe.changes.push(now); }
-        const quiet = probe.changes.length ? now - probe.changes[probe.changes.length - 1] : 0;
-        if ((probe.t0 !== null && quiet >= settleMs) || now - probe.armed >= timeoutMs) {
-          probe.done = true;
-          types.forEach((t) => document.removeEventListener(t, onEvent, true));
-          return;
-        }
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-      window.__nnlProbe = probe;
-    },
-  };
-}
-"""
-
 
 def launch(playwright, profile_dir):
     """A fresh headless Chromium (Debian's) with its own profile; returns the context."""
     return playwright.chromium.launch_persistent_context(
         str(profile_dir), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
         viewport=VIEWPORT)
-
-
-def install_probe(page):
-    page.evaluate(PROBE_JS)
 
 
 # -- notebook-level actions -----------------------------------------------------------------
@@ -225,13 +123,6 @@ def explorer_selector(name):
     return f".nnl-explorer-{name}"
 
 
-def wait_rendered(page, selector, timeout_s=60):
-    """Wait until the explorer's box exists and shows a non-blank picture."""
-    page.wait_for_function(
-        "(s) => window.__nnl.rendered(document.querySelector(s))", arg=selector,
-        timeout=timeout_s * 1000, polling=200)
-
-
 def screenshot_explorer(page, selector, path):
     """Screenshot the explorer's whole box, growing the viewport for the time it takes."""
     root = page.locator(selector).first
@@ -253,93 +144,45 @@ def screenshot_explorer(page, selector, path):
         page.set_viewport_size(size)
 
 
-def wait_still(page, selector, quiet_ms=400, timeout_ms=10_000):
-    """Wait until the explorer's picture has not changed for ``quiet_ms``; True if it did."""
-    return page.evaluate("([s, q, t]) => window.__nnl.still(s, q, t)",
-                         [selector, quiet_ms, timeout_ms])
-
-
-def watch(page, selector, duration_ms):
-    """Milliseconds (from now) at which the explorer's picture changed during ``duration_ms``."""
-    return page.evaluate("([s, d]) => window.__nnl.watch(s, d)", [selector, duration_ms])
-
-
-def wait_all_rendered(page, selectors, timeout_s=60):
-    """Wait until every explorer shows a picture; return the selectors that still do not."""
-    try:
-        page.wait_for_function(
-            "(ss) => ss.every((s) => window.__nnl.rendered(document.querySelector(s)))",
-            arg=list(selectors), timeout=timeout_s * 1000, polling=250)
-    except Exception:  # a Playwright TimeoutError: say which ones are missing instead
-        pass
-    return page.evaluate(
-        "(ss) => ss.filter((s) => !window.__nnl.rendered(document.querySelector(s)))",
-        list(selectors))
-
-
-def picture_pngs(page, selector):
-    """Screenshots (PNG bytes) of every canvas and image of the explorer, in DOM order."""
-    shots = []
-    for element in page.locator(selector).first.locator("canvas, img").all():
-        box = element.bounding_box()
-        if box is None or box["width"] < 2 or box["height"] < 2:
-            continue
-        shots.append(element.screenshot())
-    return shots
-
-
 @dataclass(frozen=True)
 class Control:
-    """One control of an explorer: which widget to move and how.
+    """One control of an explorer and how to move it.
 
-    kind : "slider" (focus the handle, press ArrowRight, or ArrowLeft at the maximum),
-        "dropdown" (pick ``option``, or the next option), "toggle" (click the
-        ``option`` button of a ToggleButtons), "checkbox" or "button" (click it).
-    label : text of the widget's label (or the button's text), matched case-insensitively
-        as a substring; None takes the first widget of that kind.
+    kind : "slider" (click the handle, then ArrowRight, or ArrowLeft at the maximum) or
+        "dropdown" (pick ``option``, or the next option).
+    label : the text of the widget's label, matched case-insensitively as a substring;
+        None takes the explorer's first widget of that kind.
     """
 
     kind: str
     label: str | None = None
     option: str | None = None
 
+    def __post_init__(self):
+        if self.kind not in _KIND_SELECTORS:
+            raise ValueError(f"kind must be one of {sorted(_KIND_SELECTORS)}; got {self.kind!r}")
+
     def describe(self):
         what = f"{self.kind} {self.label!r}" if self.label else f"first {self.kind}"
         return what + (f" -> {self.option!r}" if self.option else "")
 
 
-_KIND_SELECTORS = {
-    "slider": ".widget-slider",
-    "dropdown": ".widget-dropdown",
-    "toggle": ".widget-toggle-buttons",
-    "checkbox": ".widget-checkbox",
-    "button": "button.widget-button, button.jupyter-button",
-}
+_KIND_SELECTORS = {"slider": ".widget-slider", "dropdown": ".widget-dropdown"}
 
 
 def _find(page, selector, control):
-    root = page.locator(selector).first
-    widgets = root.locator(_KIND_SELECTORS[control.kind])
+    widgets = page.locator(selector).first.locator(_KIND_SELECTORS[control.kind])
     if control.label is not None:
-        if control.kind == "button":
-            widgets = widgets.filter(has_text=control.label)
-        else:
-            widgets = widgets.filter(has=page.locator(".widget-label", has_text=control.label))
+        widgets = widgets.filter(has=page.locator(".widget-label", has_text=control.label))
     return widgets.first
 
 
 def read_value(page, selector, control):
-    """The control's current value as text (readout, selected option, pressed button)."""
+    """The control's current value as shown: the slider's readout or the selected option."""
     widget = _find(page, selector, control)
     if control.kind == "slider":
         return widget.locator(".widget-readout").inner_text().strip()
-    if control.kind == "dropdown":
-        return widget.locator("select").evaluate("s => s.options[s.selectedIndex]?.text ?? ''")
-    if control.kind == "toggle":
-        return " ".join(widget.locator("button.mod-active").all_inner_texts())
-    if control.kind == "checkbox":
-        return str(widget.locator("input").is_checked())
-    return ""
+    return widget.locator("select").evaluate("s => s.options[s.selectedIndex]?.text ?? ''")
 
 
 def prepare(page, selector, control, mouse=False):
@@ -358,9 +201,7 @@ def prepare(page, selector, control, mouse=False):
         now, top = (handle.get_attribute(a) for a in ("aria-valuenow", "aria-valuemax"))
         key = "ArrowLeft" if now is not None and top is not None and float(now) >= float(
             top) else "ArrowRight"
-        # Click the handle first, as a learner does: that makes its cell the active one.
-        # Focus alone leaves another cell active, and when that is a markdown heading the
-        # notebook's ArrowRight shortcut (expand heading) swallows the key press.
+        # Click the handle first, as a learner does: it also makes its cell the active one.
         handle.click()
         if mouse:
             def drag():  # positions are read now: screenshots in between may scroll the page
@@ -378,43 +219,9 @@ def prepare(page, selector, control, mouse=False):
             return drag
         handle.focus()
         return lambda: page.keyboard.press(key)
-    if control.kind == "dropdown":
-        select = widget.locator("select")
-        labels = select.locator("option").all_inner_texts()
-        current = select.evaluate("s => s.selectedIndex")
-        index = (labels.index(control.option) if control.option is not None
-                 else (current + 1) % len(labels))
-        return lambda: select.select_option(index=index)
-    if control.kind == "toggle":
-        button = widget.locator("button", has_text=control.option)
-        return lambda: button.first.click()
-    if control.kind == "checkbox":
-        return lambda: widget.locator("input").click()
-    return lambda: widget.click()
-
-
-@dataclass
-class Timing:
-    """Milliseconds from the input event to the first and the last change of the picture."""
-
-    event: str | None
-    first_ms: float | None
-    settled_ms: float | None
-    n_changes: int
-    frames: int
-
-
-def move_and_time(page, selector, act, settle_ms=500, timeout_ms=20_000):
-    """Arm the picture probe, run ``act`` (the key press), wait until the picture is still."""
-    page.evaluate("([s, q, t]) => window.__nnl.arm(s, q, t)", [selector, settle_ms, timeout_ms])
-    act()
-    page.wait_for_function("() => window.__nnlProbe.done", timeout=timeout_ms + 10_000,
-                           polling=100)
-    probe = page.evaluate(
-        "() => { const p = window.__nnlProbe;"
-        " return {t0: p.t0, event: p.event, changes: p.changes, frames: p.frames}; }")
-    t0 = probe["t0"]
-    changes = [t - t0 for t in probe["changes"] if t0 is not None and t >= t0]
-    return Timing(event=probe["event"], first_ms=changes[0] if changes else None,
-                  settled_ms=changes[-1] if changes else None, n_changes=len(changes),
-                  frames=probe["frames"])
+    select = widget.locator("select")
+    labels = select.locator("option").all_inner_texts()
+    current = select.evaluate("s => s.selectedIndex")
+    index = (labels.index(control.option) if control.option is not None
+             else (current + 1) % len(labels))
+    return lambda: select.select_option(index=index)
