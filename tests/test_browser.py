@@ -127,10 +127,7 @@ def lab(request, artifacts, browser):
 def finish(session, artifacts):
     """Write and print the latency table; screenshot the notebook; close the page."""
     try:
-        table = latency_table(session.timings, session.training)
-        table += "\npicture sizes, drawn -> shown (px): " + "; ".join(
-            f"{name} " + ", ".join(f"{a}x{b} -> {c}x{d}" for a, b, c, d in sizes)
-            for name, sizes in session.sizes.items()) + "\n"
+        table = latency_table(session.timings, session.training, session.sizes)
         (artifacts / "latency.txt").write_text(table)
         print("\n" + table)
         print(f"screenshots and logs: {artifacts}")
@@ -139,7 +136,7 @@ def finish(session, artifacts):
         session.page.close()
 
 
-def latency_table(timings, training=None):
+def latency_table(timings, training=None, sizes=None):
     """The per-explorer latency report (medians over the moves, and every move)."""
     versions = ", ".join(f"{p} {importlib.metadata.version(p)}"
                          for p in ("jupyterlab", "ipywidgets", "ipympl", "matplotlib"))
@@ -176,6 +173,10 @@ def latency_table(timings, training=None):
         n_pictures, watched_ms = training
         lines.append(f"playground training: {n_pictures} new pictures in {watched_ms} ms "
                      f"({1000 * n_pictures / watched_ms:.1f} per second)")
+    if sizes:
+        lines += ["", "pictures, drawn -> shown (px; shown larger than drawn looks blurred):"]
+        lines += [f"  {name:<18} " + ", ".join(f"{a}x{b} -> {c}x{d}" for a, b, c, d in shapes)
+                  for name, shapes in sizes.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -188,8 +189,8 @@ def test_explorer_responds_in_jupyterlab(lab, artifacts, name):
         f"errors shown: {ui.problems(page)}")
     assert selector not in lab.not_rendered, (
         f"{name} shows no picture a minute after Run All; errors shown: {ui.problems(page)}")
-    ui.screenshot_explorer(page, selector, artifacts / f"{name}-before.png")
     probe.wait_still(page, selector)
+    ui.screenshot_explorer(page, selector, artifacts / f"{name}-before.png")
     pictures = probe.picture_pngs(page, selector)
     lab.sizes[name] = probe.picture_sizes(page, selector)
     lab.timings[name] = (control, [])

@@ -85,7 +85,8 @@ def test_the_point_stays_inside_a_new_range():
 def test_static_figure_and_bad_input():
     fig = nl.explorers.activations("relu", static=True)
     z = fig.axes[1].get_lines()[2].get_xdata()
-    np.testing.assert_allclose(fig.axes[1].get_lines()[2].get_ydata(), nl.activations.relu_derivative(z))
+    np.testing.assert_allclose(fig.axes[1].get_lines()[2].get_ydata(),
+                               nl.activations.relu_derivative(z))
     with pytest.raises(ValueError, match="z_range"):
         nl.explorers.activations(z_range=(3, 1))
     with pytest.raises(ValueError, match="activation must be one of"):

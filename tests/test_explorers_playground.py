@@ -19,10 +19,10 @@ def test_an_epoch_is_shuffled_minibatch_gradient_descent():
     for start in range(0, len(run.X), 32):
         rows = order[start:start + 32]
         dW, db = net.gradients(run.X[rows], run.y[rows], loss="binary_cross_entropy")
-        for p, g in zip(net.parameters(), dW + db):
+        for p, g in zip(net.parameters(), dW + db, strict=True):
             p -= 0.5 * g
     run.train(1)
-    for mine, theirs in zip(run.net.parameters(), net.parameters()):
+    for mine, theirs in zip(run.net.parameters(), net.parameters(), strict=True):
         np.testing.assert_allclose(mine, theirs)
     assert run.epoch == 1 and len(run.loss) == len(run.val_loss) == 1
     assert run.loss[0] == pytest.approx(net.loss(run.X, run.y, "binary_cross_entropy"))
@@ -56,7 +56,7 @@ def _check_drawn(widget):
     np.testing.assert_allclose(a["val_loss"].get_ydata(), run.val_loss)
     np.testing.assert_allclose(a["train"].get_offsets(), run.X)
     edges = a["network"]
-    w = np.array([run.net.weights[l][i, j] for l, i, j in edges["edge_index"]])
+    w = np.array([run.net.weights[layer][i, j] for layer, i, j in edges["edge_index"]])
     widths = edges["edges"].get_linewidths()
     assert np.argmax(widths) == np.argmax(np.abs(w))
     colors = edges["edges"].get_colors()

@@ -309,11 +309,16 @@ def test_bad_arguments_name_the_parameter(plan, tmp_path):
 
 
 def test_the_kernel_receives_arguments_never_expected_values(plan):
+    checked = 0
     for name, item in plan.items.items():
-        for case, payload in zip(item.cases, item.payloads):
-            sent = json.loads(payload)
-            assert set(sent) == {"args", "kwargs", "params"}
-            if item.exercise.properties is None:
-                expected = json.dumps(encode(item.exercise.expected(case)))
-                assert expected.strip('"') not in payload or expected in json.dumps(
-                    sent["args"]), (name, case.label)
+        for case, payload in zip(item.cases, item.payloads, strict=True):
+            assert set(json.loads(payload)) == {"args", "kwargs", "params"}
+            if item.exercise.properties is not None:
+                continue
+            expected = item.exercise.expected(case)
+            echoes = any(type(a) is np.ndarray and a.shape == np.shape(expected)
+                         and np.array_equal(a, expected) for a in case.args)  # relu(zeros)
+            if type(expected) is np.ndarray and expected.size >= 3 and not echoes:
+                checked += 1
+                assert encode(expected)["__ndarray__"] not in payload, (name, case.label)
+    assert checked > 20

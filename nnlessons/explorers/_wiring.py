@@ -11,11 +11,13 @@ pixels, PNG-encoded, to an ``ipywidgets.Image``. We measured this against ipympl
 widget built around the same figure (``benchmarks/bench_explorers.py`` prints both): both
 spend most of their time in the same Agg draw; ipympl then encodes a PNG diff with Pillow,
 we encode the whole PNG ourselves (no row filters, zlib level 1: about twice as fast as
-Pillow's filtered encoder and as small for plots), which made ours the faster of the two. The Image was chosen because it is a core widget: it renders in JupyterLab 4,
-Notebook 7, VS Code and Colab without any extension or custom widget manager, a headless
-test can read its bytes, and it avoids ipympl's open problems with canvases built outside
-pyplot (matplotlib/ipympl#472) and its kernel-wide ``%matplotlib widget`` switch. What is
-lost is ipympl's pan/zoom toolbar, which the explorers do not need.
+Pillow's filtered encoder and as small for plots), which made ours the faster of the two.
+The Image was chosen because it is a core widget: it needs no front-end extension beyond
+ipywidgets itself (JupyterLab 4, Notebook 7, VS Code, and Colab without a custom widget
+manager for ipympl), a headless test can read its bytes, and it avoids ipympl's open
+problems with canvases built outside pyplot (matplotlib/ipympl#472) and its kernel-wide
+``%matplotlib widget`` switch. What is lost is ipympl's pan/zoom toolbar, which the
+explorers do not need.
 
 An exception in a callback is shown inside the widget (traceback in red, below the picture)
 and the last good picture stays; the next successful update clears it.

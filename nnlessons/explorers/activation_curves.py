@@ -13,17 +13,48 @@ Left out: activations that are not registered (ELU, GELU, swish...).
 
 import numpy as np
 
-from .._validation import check_in, check_positive
-from ..activations import ACTIVATIONS
-from ..plots import activation_curve, lean_ticks, new_figure
+from .._validation import as_float_array, check_in, check_positive
+from ..activations import ACTIVATIONS, get_activation
+from ._figures import lean_ticks, new_figure
 
-__all__ = ["activations", "activation_data", "saturated_regions", "draw_activation",
-           "activation_figure"]
+__all__ = ["activations", "activation_curve", "activation_data", "saturated_regions",
+           "draw_activation", "activation_figure"]
 
 SATURATION = 0.05          # f' below 5% of its maximum counts as saturated
 N_POINTS = 400
 FIGSIZE = (9.5, 3.8)
 _REFERENCE = np.linspace(-30.0, 30.0, 6001)   # where the maximum of f' is looked for
+
+
+def activation_curve(activation, x, **params):
+    """An activation and its derivative along x (softmax: the first output of softmax([x, 0])).
+
+    Parameters
+    ----------
+    activation : str or Activation
+    x : array_like of shape (n,)
+    **params
+        ``slope`` for leaky_relu.
+
+    Returns
+    -------
+    f, df : ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> f, df = activation_curve("sigmoid", [0.0])
+    >>> float(f[0]), float(df[0])
+    (0.5, 0.25)
+    >>> f, _ = activation_curve("softmax", [0.0, 2.0])   # softmax([x, 0]) is sigmoid(x)
+    >>> np.round(f, 4)
+    array([0.5   , 0.8808])
+    """
+    act = get_activation(activation, **params)
+    x = as_float_array(x, "x", ndim=1)
+    if act.name == "softmax":
+        z = np.column_stack([x, np.zeros_like(x)])
+        return act.function(z)[:, 0], act.derivative(z)[:, 0]
+    return np.asarray(act.function(x)), np.asarray(act.derivative(x))
 
 
 def saturated_regions(x, mask):
@@ -47,7 +78,7 @@ def saturated_regions(x, mask):
     edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(np.int8), 0]))
     halfway = np.r_[x[0], (x[:-1] + x[1:]) / 2, x[-1]]     # halfway[i]: between x[i-1], x[i]
     return [(float(halfway[a]), float(halfway[b])) for a, b in
-            zip(edges[::2], edges[1::2])]
+            zip(edges[::2], edges[1::2], strict=True)]
 
 
 def activation_data(activation="sigmoid", z_min=-6.0, z_max=6.0, slope=0.01, z=1.0,
@@ -84,8 +115,9 @@ def activation_data(activation="sigmoid", z_min=-6.0, z_max=6.0, slope=0.01, z=1
     df_max = float(max(activation_curve(activation, _REFERENCE, **params)[1].max(), df.max()))
     regions = saturated_regions(z_grid, df < SATURATION * df_max) if df_max > 0 else []
     f_z, df_z = activation_curve(activation, [z], **params)
-    return {"name": activation, "slope": slope, "z_grid": z_grid, "f": f, "df": df, "regions": regions,
-            "z": float(z), "f_z": float(f_z[0]), "df_z": float(df_z[0]), "df_max": df_max}
+    return {"name": activation, "slope": slope, "z_grid": z_grid, "f": f, "df": df,
+            "regions": regions, "z": float(z), "f_z": float(f_z[0]), "df_z": float(df_z[0]),
+            "df_max": df_max}
 
 
 def _limits(values, bounds=(-np.inf, np.inf)):
@@ -110,7 +142,7 @@ def draw_activation(axes, data, artists=None):
 
     if artists is None:
         artists = {"curves": [], "shades": [], "points": [], "guides": []}
-        for ax, color in zip(axes, ("#1f77b4", "#d62728")):
+        for ax, color in zip(axes, ("#1f77b4", "#d62728"), strict=True):
             shade = PolyCollection([], facecolors="0.85", edgecolors="none",
                                    transform=ax.get_xaxis_transform(), zorder=0,
                                    label="saturated: f' < 5% of max f'")
@@ -128,7 +160,7 @@ def draw_activation(axes, data, artists=None):
     bounds = ACTIVATIONS[name].bounds
     verts = [[(a, 0), (b, 0), (b, 1), (a, 1)] for a, b in data["regions"]]
     for i, (ax, y, y_z) in enumerate(zip(axes, (data["f"], data["df"]),
-                                         (data["f_z"], data["df_z"]))):
+                                         (data["f_z"], data["df_z"]), strict=True)):
         artists["curves"][i].set_data(zs, y)
         artists["shades"][i].set_verts(verts)
         artists["points"][i].set_data([data["z"]], [y_z])

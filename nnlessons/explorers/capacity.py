@@ -25,7 +25,7 @@ from .._validation import check_in, check_int, check_positive
 from ..datasets import noisy_cosine, true_cosine
 from ..losses import mse
 from ..network import MLP
-from ..plots import lean_ticks, new_figure
+from ._figures import lean_ticks, new_figure
 
 __all__ = ["fitting", "polynomial_features", "k_fold_indices", "design_matrix",
            "capacity_scores", "fitting_data", "draw_fitting", "fitting_figure",
@@ -72,12 +72,13 @@ def k_fold_indices(n_samples, k):
     ends = np.cumsum(sizes)
     everything = np.arange(n_samples)
     return [(np.r_[everything[:end - size], everything[end:]], everything[end - size:end])
-            for size, end in zip(sizes, ends)]
+            for size, end in zip(sizes, ends, strict=True)]
 
 
 @lru_cache(maxsize=1)
-def _hidden_net(n_hidden=max(HIDDEN_UNITS), seed=0):
-    """The MLP [1, n_hidden, 1] whose random hidden layer the MLP model uses."""
+def _hidden_net(seed=0):
+    """The MLP [1, 50, 1] whose random hidden layer the MLP model uses (its first units)."""
+    n_hidden = max(HIDDEN_UNITS)
     rng = np.random.default_rng(seed)
     net = MLP([1, n_hidden, 1], activation="tanh", output_activation="identity", rng=rng)
     steepness = rng.choice([-1.0, 1.0], n_hidden) * rng.uniform(2.0, 8.0, n_hidden)
@@ -248,7 +249,8 @@ def degree_panels_figure(degrees=(1, 4, 15), n_samples=30, noise=0.1, rng=0, k=K
     """
     fig = new_figure((4.2 * len(degrees), 4.2))
     x, y = noisy_cosine(n_samples, noise, rng)
-    for ax, degree in zip(fig.subplots(1, len(degrees), squeeze=False)[0], degrees):
+    for ax, degree in zip(fig.subplots(1, len(degrees), squeeze=False)[0], degrees,
+                          strict=True):
         _, cv, cv_std = capacity_scores(x, y, "polynomial", [degree], k)
         coef = _fit(polynomial_features(x, degree), y)
         ax.plot(X_PLOT, polynomial_features(X_PLOT, degree) @ coef, label="Model")

@@ -12,7 +12,7 @@ Left out: momentum and the adaptive optimizers (see ``optimizer_race``) and nois
 import numpy as np
 
 from .._validation import check_in, check_int, check_positive
-from ..plots import lean_ticks, new_figure
+from ._figures import lean_ticks, new_figure
 from .surfaces import SURFACES, draw_surface, optimizer_path
 
 __all__ = ["gradient_descent", "loss_1d", "loss_1d_gradient", "descent_data",
@@ -55,7 +55,7 @@ def _status_1d(path, diverged):
     w = float(path[-1, 0])
     if diverged:
         return f"diverged after {len(path) - 1} steps"
-    for m, name in zip(MINIMA_1D, ("global", "local")):
+    for m, name in zip(MINIMA_1D, ("global", "local"), strict=True):
         if abs(w - m) < 0.02:
             return f"w = {w:.3f}: {name} minimum" + (" (trapped)" if name == "local" else "")
     return f"w = {w:.3f}, f'(w) = {float(loss_1d_gradient(w)):.3f}: still moving"

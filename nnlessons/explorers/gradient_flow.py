@@ -21,7 +21,7 @@ import numpy as np
 
 from .._validation import as_rng, check_in, check_int
 from ..network import INITIALIZERS, MLP
-from ..plots import lean_ticks, new_figure
+from ._figures import lean_ticks, new_figure
 
 __all__ = ["saturation", "gradient_flow_data", "draw_gradient_flow", "saturation_figure",
            "SATURATION_ACTIVATIONS", "INITS", "WIDTHS"]
@@ -112,7 +112,7 @@ def draw_gradient_flow(axes, data, artists=None):
         right.set(ylim=(-0.03, 1.05), xlabel="hidden layer", ylabel="fraction / derivative")
         right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, fontsize=9,
                      frameon=False)
-        lean_ticks(left, right)
+        lean_ticks(left, right, integer=True)
         artists = {"norm": norm, "bound": bound, "derivative": derivative, "dead": dead}
     layer, hidden = data["layer"], data["layer"][:-1]
     norm = np.maximum(data["grad_norm"], FLOOR)

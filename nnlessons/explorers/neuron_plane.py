@@ -13,7 +13,7 @@ import numpy as np
 
 from .._validation import as_float_array, check_in
 from ..network import Neuron
-from ..plots import grid_points, lean_ticks, new_figure
+from ._figures import grid_points, lean_ticks, new_figure
 
 __all__ = ["neuron", "neuron_surface", "level_line", "neuron_data", "draw_neuron",
            "neuron_figure", "NEURON_ACTIVATIONS"]

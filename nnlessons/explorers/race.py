@@ -16,7 +16,7 @@ import numpy as np
 
 from .._validation import check_in, check_int, check_positive
 from ..optim import OPTIMIZERS
-from ..plots import lean_ticks, new_figure
+from ._figures import lean_ticks, new_figure
 from .surfaces import SURFACES, draw_surface, optimizer_path
 
 __all__ = ["optimizer_race", "race_data", "draw_race", "race_figure", "COLORS"]

@@ -21,7 +21,7 @@ from .._validation import check_in, check_int, check_positive
 from ..datasets import TOY_DATASETS, train_test_split
 from ..network import MLP
 from ..optim import OPTIMIZERS, get_optimizer
-from ..plots import (
+from ._figures import (
     CLASS_CMAP,
     CLASS_COLORS,
     draw_network,
