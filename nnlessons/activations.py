@@ -38,10 +38,11 @@ def _out(a):
 # --- the fast versions, for float arrays: used by the network in its training loop ---
 
 def _sigmoid(z):
-    # exp(-|z|) lies in (0, 1], so it never overflows: for z >= 0 use 1 / (1 + e^-z), for
-    # z < 0 the same value written as e^z / (1 + e^z). sigmoid(-1000) is then exactly 0.
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    # For z < -709, e^-z overflows to inf and 1 / (1 + inf) is exactly 0, the right limit:
+    # the overflow is expected, so its warning is silenced. One pass over z, as the hot path
+    # of training wants.
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def _sigmoid_backward(z, a, grad_a):

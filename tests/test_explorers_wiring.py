@@ -115,3 +115,17 @@ def test_hold_batches_changes_into_one_refresh(monkeypatch):
     assert len(calls) == 1
     np.testing.assert_allclose(widget.artists["image"].get_array(),
                                neuron_plane.neuron_surface(1.0, -1.0, 0.5))
+
+
+def test_png_encoder_round_trips():
+    import io
+
+    from PIL import Image
+
+    from nnlessons.explorers._wiring import encode_png, png_bytes
+
+    rgb = np.random.default_rng(0).integers(0, 256, (7, 11, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(encode_png(rgb)))), rgb)
+    fig = nl.explorers.neuron(static=True)
+    picture = np.asarray(Image.open(io.BytesIO(png_bytes(fig))))
+    np.testing.assert_array_equal(picture, np.asarray(fig.canvas.buffer_rgba())[..., :3])

@@ -123,11 +123,15 @@ class Explorer(widgets.VBox):
         if self._link is None:
             self.refresh()
             return
-        with self.hold():
-            try:
-                self._link(change)
-            except Exception:   # noqa: BLE001
-                self.show_error(traceback.format_exc())
+        self._held += 1
+        try:
+            self._link(change)
+        except Exception:   # noqa: BLE001 - shown in the widget, like an update error
+            self.show_error(traceback.format_exc())
+            return
+        finally:
+            self._held -= 1
+        self.refresh()
 
     @contextmanager
     def hold(self):

@@ -15,7 +15,7 @@ import numpy as np
 
 from .._validation import as_float_array, check_in, check_positive
 from ..activations import ACTIVATIONS, get_activation
-from ._figures import lean_ticks, new_figure
+from ._figures import freeze_layout, lean_ticks, new_figure
 
 __all__ = ["activations", "activation_curve", "activation_data", "saturated_regions",
            "draw_activation", "activation_figure"]
@@ -266,6 +266,7 @@ def activations(activation="sigmoid", z_range=(-6.0, 6.0), slope=0.01, z=1.0, *,
 
     update(**values)
     fig.tight_layout()
+    freeze_layout(fig)
     widget = Explorer("activations", fig, controls, update, link=link)
     widget.artists = artists
     return widget

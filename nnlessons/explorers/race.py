@@ -16,7 +16,7 @@ import numpy as np
 
 from .._validation import check_in, check_int, check_positive
 from ..optim import OPTIMIZERS
-from ._figures import lean_ticks, new_figure
+from ._figures import freeze_layout, lean_ticks, new_figure
 from .surfaces import SURFACES, draw_surface, optimizer_path
 
 __all__ = ["optimizer_race", "race_data", "draw_race", "race_figure", "COLORS"]
@@ -216,6 +216,7 @@ def optimizer_race(surface="ravine", learning_rates=None, n_steps=200, *, static
 
     update(**{k: c.value for k, c in controls.items()})
     fig.tight_layout()
+    freeze_layout(fig)
     widget = Explorer("optimizer_race", fig, controls, update, layout=layout, link=link)
     widget.artists = artists
     return widget

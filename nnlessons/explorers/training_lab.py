@@ -25,6 +25,7 @@ from ._figures import (
     CLASS_CMAP,
     CLASS_COLORS,
     draw_network,
+    freeze_layout,
     lean_ticks,
     new_figure,
     set_network_weights,
@@ -299,6 +300,7 @@ def playground(dataset="xor", hidden_layers=1, neurons=4, activation="tanh",
     buttons = training_controls()
     update(**values)
     fig.tight_layout()
+    freeze_layout(fig)
     widget = Explorer("playground", fig, controls, update, extra=[buttons])
     widget.run, widget.artists = run, artists
     buttons.connect(widget, run, lambda: draw_playground(axes, run, artists),
