@@ -21,6 +21,7 @@ from .explorers._figures import (
     POSITIVE,
     draw_network,
     grid_points,
+    network_layout,
     new_figure,
     set_network_weights,
 )
@@ -28,7 +29,8 @@ from .explorers.activation_curves import activation_curve
 
 __all__ = [
     "plot_network", "plot_loss_curves", "plot_decision_boundary", "plot_confusion_matrix",
-    "plot_image_grid", "plot_activation", "activation_curve", "grid_points", "new_figure",
+    "plot_image_grid", "plot_activation", "activation_curve", "grid_points", "network_layout",
+    "new_figure",
     "POSITIVE", "NEGATIVE", "CLASS_CMAP", "CLASS_COLORS",
 ]
 

@@ -70,7 +70,8 @@ def test_choosing_a_surface_sets_its_learning_rates():
     widget = nl.explorers.optimizer_race()
     widget.controls["surface"].value = "rosenbrock"
     for name, lr in SURFACES["rosenbrock"].learning_rates.items():
-        assert widget.controls[f"lr_{name}"].value == pytest.approx(lr, rel=1e-6)
+        # the slider snaps to its grid of 10 ** (k * 0.05), within a factor 10 ** 0.025
+        assert widget.controls[f"lr_{name}"].value == pytest.approx(lr, rel=0.06)
     _check_drawn(widget)
 
 

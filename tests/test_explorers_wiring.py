@@ -129,3 +129,22 @@ def test_png_encoder_round_trips():
     fig = nl.explorers.neuron(static=True)
     picture = np.asarray(Image.open(io.BytesIO(png_bytes(fig))))
     np.testing.assert_array_equal(picture, np.asarray(fig.canvas.buffer_rgba())[..., :3])
+
+
+def test_log_slider_values_stay_on_the_browser_grid_and_echoes_do_not_redraw():
+    from nnlessons.explorers._wiring import log_slider
+
+    slider = log_slider("lr", 0.05, -3, 0, 0.05)
+    assert slider.value == pytest.approx(10 ** -1.3)          # 0.05 snapped to 10 ** -1.3
+    slider.value = 0.3
+    assert slider.value == pytest.approx(10 ** -0.5)
+    widget = nl.explorers.gradient_descent()
+    control = widget.controls["learning_rate"]
+    before = bytes(widget.image.value)
+    renders = []
+    original = widget.refresh
+    widget.refresh = lambda: renders.append("refresh") or original()
+    control.value = control.value * (1 + 1e-12)                  # the browser's rounding echo
+    assert renders == [] and bytes(widget.image.value) == before
+    control.value = control.value * 2
+    assert renders == ["refresh"]

@@ -38,7 +38,7 @@ Examples
 >>> report.not_done, report.score
 (True, 0.0)
 >>> print(report)  # doctest: +ELLIPSIS
-sigmoid: not done yet: the function still raises NotImplementedError — write your code ...
+sigmoid: not done yet: the function still raises NotImplementedError — replace that line ...
 """
 
 from . import bank_data, bank_neurons, bank_training

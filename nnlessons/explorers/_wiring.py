@@ -33,6 +33,7 @@ import zlib
 from contextlib import contextmanager
 
 import ipywidgets as widgets
+import traitlets
 import numpy as np
 
 __all__ = ["Explorer", "TrainingControls", "training_controls", "slider", "int_slider",
@@ -100,8 +101,11 @@ class Explorer(widgets.VBox):
         self._link = link
         self.lock = threading.RLock()
         self._held = 0
+        # Shown at the figure's own pixel width (narrower on a narrow page, never stretched
+        # wider, which would blur it).
+        width = round(figure.get_figwidth() * figure.dpi)
         self.image = widgets.Image(format="png", layout=widgets.Layout(
-            max_width="100%", height="auto", object_fit="contain"))
+            width=f"{width}px", max_width="100%", height="auto", object_fit="contain"))
         self.error = widgets.HTML(layout=widgets.Layout(display="none"))
         if layout is None:
             layout = widgets.HBox(list(self.controls.values()),
@@ -118,7 +122,7 @@ class Explorer(widgets.VBox):
         return {key: control.value for key, control in self.controls.items()}
 
     def _on_change(self, change):
-        if self._held:
+        if self._held or _same_float(change["old"], change["new"]):
             return
         if self._link is None:
             self.refresh()
@@ -194,10 +198,15 @@ def int_slider(description, value, min, max, step=1, **kwargs):   # noqa: A002
 
 
 def log_slider(description, value, min_exponent, max_exponent, step=0.1, **kwargs):
-    """A FloatLogSlider over 10**min_exponent .. 10**max_exponent."""
-    return widgets.FloatLogSlider(value=value, base=10, min=min_exponent, max=max_exponent,
-                                  step=step, description=description, style=_STYLE,
-                                  readout_format=".3g", **kwargs)
+    """A FloatLogSlider over 10**min_exponent .. 10**max_exponent whose values stay on its grid.
+
+    The browser snaps a slider's value to ``10 ** (min + k * step)``; a value off that grid
+    (0.05 on a 0.05-exponent grid becomes 0.0501) would come back as a change and redraw
+    the figure once more. Snapping on the kernel side first keeps one redraw per move.
+    """
+    return _GridLogSlider(value=value, base=10, min=min_exponent, max=max_exponent,
+                          step=step, description=description, style=_STYLE,
+                          readout_format=".3g", **kwargs)
 
 
 def dropdown(description, options, value, **kwargs):
@@ -301,3 +310,21 @@ class TrainingControls(widgets.HBox):
 def training_controls():
     """New Train / Step / Reset buttons with a status line (see ``TrainingControls``)."""
     return TrainingControls()
+
+
+class _GridLogSlider(widgets.FloatLogSlider):
+    """A FloatLogSlider that snaps every value to the exponent grid the browser uses."""
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        value = super()._validate_value(proposal)
+        if value <= 0 or not self.step:
+            return value
+        k = round((np.log(value) / np.log(self.base) - self.min) / self.step)
+        return float(self.base ** (self.min + k * self.step))
+
+
+def _same_float(old, new):
+    """Whether a float control's change is only the browser's rounding echo of its value."""
+    return (isinstance(old, float) and isinstance(new, float)
+            and abs(new - old) <= 1e-9 * max(abs(old), abs(new)))

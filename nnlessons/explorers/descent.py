@@ -19,7 +19,7 @@ __all__ = ["gradient_descent", "loss_1d", "loss_1d_gradient", "descent_data",
            "draw_descent", "descent_figure", "MINIMA_1D"]
 
 W_RANGE = (-2.6, 2.6)
-FIGSIZE = (10.0, 4.2)
+FIGSIZE = (9.6, 4.0)
 
 
 def loss_1d(w):
@@ -130,8 +130,9 @@ def draw_descent(axes, data, artists=None):
         left.set_title("1-D: f(w) = w^4/4 - w^2 + w/4", fontsize=10)
         artists = {"path_1d": _path_artists(left, "#ff7f0e"), "surface": None,
                    "path_2d": _path_artists(right, "#ff7f0e")}
-        left.legend(loc="lower right", fontsize=8, framealpha=0.85)
-        lean_ticks(left, right)
+        handles = [artists["path_1d"]["start"], artists["path_1d"]["end"]]
+        left.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.85)
+        lean_ticks(left, right, nbins=4)
     surface = SURFACES[data["surface"]]
     artists["surface"] = draw_surface(right, surface, artists["surface"])
     right.set_title(f"2-D: {surface.title}", fontsize=10)

@@ -13,7 +13,6 @@ parameters.
 """
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Callable
 
 import numpy as np
@@ -21,8 +20,7 @@ import numpy as np
 from .._validation import as_float_array, check_in, check_int
 from ..optim import OPTIMIZERS, get_optimizer
 
-__all__ = ["Surface", "SURFACES", "optimizer_path", "surface_grid", "surface_shading",
-           "draw_surface"]
+__all__ = ["Surface", "SURFACES", "optimizer_path", "surface_grid", "draw_surface"]
 
 ESCAPE = 1e3          # a path farther than this from the origin has diverged
 
@@ -200,58 +198,32 @@ def optimizer_path(gradient, start, optimizer="sgd", learning_rate=0.1, n_steps=
 
 # --- drawing, shared by the gradient-descent and optimizer-race explorers ---------------
 
-def _levels(surface, L):
-    gap = L - surface.min_value
-    low = max(float(np.quantile(gap, 0.002)), 1e-3)
-    return surface.min_value + np.geomspace(low, float(gap.max()), 11)
-
-
-@lru_cache(maxsize=None)
-def surface_shading(name, resolution=120):
-    """The background picture of a surface: log10(L - min L) in blues, faded towards white.
-
-    Returns
-    -------
-    ndarray of uint8, shape (resolution, resolution, 3), row 0 at the bottom (computed once
-    per surface; ready-made colours draw three times faster than colour-mapped values)
-    """
-    from matplotlib import colormaps
-
-    surface = SURFACES[name]
-    shade = np.log10(surface_grid(surface, resolution)[2] - surface.min_value + 1e-3)
-    shade = (shade - shade.min()) / (shade.max() - shade.min())
-    rgb = 0.7 * colormaps["Blues_r"](shade)[..., :3] + 0.3            # 70% colour on white
-    rgb = np.round(255 * rgb).astype(np.uint8)
-    rgb.flags.writeable = False
-    return rgb
-
-
 def draw_surface(ax, surface, artists=None):
-    """Show ``surface`` on ``ax``: shaded log-loss, contour lines and its minima.
+    """Show ``surface`` on ``ax``: filled contours of log10(L - min L), lines, its minima.
 
     The first call creates the artists; later calls switch surfaces in place (each
-    surface's shading and contour lines are computed once, then shown or hidden).
+    surface's contours are computed once, then shown or hidden).
 
     Returns
     -------
-    dict of artists: "image", "contours" (dict name -> ContourSet), "minima"
+    dict of artists: "fills" and "contours" (dicts name -> ContourSet), "minima"
     """
-    extent = (*surface.xlim, *surface.ylim)
     if artists is None:
-        image = ax.imshow(surface_shading(surface.name), origin="lower", extent=extent,
-                          aspect="auto", interpolation="nearest")
         (minima,) = ax.plot([], [], "*", ms=14, color="gold", mec="k", zorder=4,
                             label="minimum")
-        artists = {"image": image, "contours": {}, "minima": minima}
-    artists["image"].set_data(surface_shading(surface.name))
-    artists["image"].set_extent(extent)
+        artists = {"fills": {}, "contours": {}, "minima": minima}
     if surface.name not in artists["contours"]:
         x, y, L = surface_grid(surface)
+        height = np.log10(L - surface.min_value + 1e-3)      # log scale: every decade shows
+        levels = np.linspace(np.quantile(height, 0.002), height.max(), 12)
+        artists["fills"][surface.name] = ax.contourf(
+            x, y, height, levels=levels, cmap="Blues_r", alpha=0.7, extend="min", zorder=0)
         artists["contours"][surface.name] = ax.contour(
-            x, y, L, levels=_levels(surface, L), colors="0.35", linewidths=0.6, alpha=0.8,
-            negative_linestyles="solid")
-    for name, contours in artists["contours"].items():
-        contours.set_visible(name == surface.name)
+            x, y, height, levels=levels, colors="0.35", linewidths=0.6, alpha=0.8,
+            negative_linestyles="solid", zorder=1)
+    for kind in ("fills", "contours"):
+        for name, contours in artists[kind].items():
+            contours.set_visible(name == surface.name)
     artists["minima"].set_data(*np.array(surface.minima).T)
     ax.set(xlim=surface.xlim, ylim=surface.ylim, xlabel="x", ylabel="y")
     return artists
