@@ -211,8 +211,11 @@ def log_slider(description, value, min_exponent, max_exponent, step=0.1, **kwarg
 
 def dropdown(description, options, value, **kwargs):
     """A Dropdown over names (or (label, value) pairs)."""
+    labels = [o[0] if isinstance(o, tuple) else str(o) for o in options]
+    # wide enough for the description and the longest option, so neither is cut off
+    width = 8 * len(description) + 8 * max(map(len, labels)) + 56
     return widgets.Dropdown(options=options, value=value, description=description,
-                            style=_STYLE, layout=widgets.Layout(width="max-content"), **kwargs)
+                            style=_STYLE, layout=widgets.Layout(width=f"{width}px"), **kwargs)
 
 
 class TrainingControls(widgets.HBox):

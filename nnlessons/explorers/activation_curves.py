@@ -247,6 +247,7 @@ def activations(activation="sigmoid", z_range=(-6.0, 6.0), slope=0.01, z=1.0, *,
                         disabled=values["activation"] != "leaky_relu"),
         "z_range": widgets.FloatRangeSlider(value=(lo, hi), min=min(-20.0, lo),
                                             max=max(20.0, hi), step=0.5, description="z range",
+                                            readout_format=".1f",
                                             style={"description_width": "initial"}),
         "z": slider("point z", values["z"], lo, hi, 0.05),
     }

@@ -297,7 +297,7 @@ def fitting(model="polynomial", degree=4, hidden_units=8, noise=0.1, n_samples=3
     controls = {
         "model": widgets.ToggleButtons(options=[("polynomial", "polynomial"), ("MLP", "mlp")],
                                        value=values["model"], description="model",
-                                       style={"button_width": "90px"}),
+                                       style={"button_width": "110px"}),
         "degree": int_slider("degree", values["degree"], 0, max(DEGREES),
                              disabled=values["model"] != "polynomial"),
         "hidden_units": int_slider("hidden units", values["hidden_units"], 1,

@@ -196,7 +196,7 @@ def optimizer_race(surface="ravine", learning_rates=None, n_steps=200, *, static
         lr = values["learning_rates"].get(name, suggested[name])
         controls[name] = widgets.Checkbox(value=name in values["learning_rates"],
                                           description=name, indent=False,
-                                          layout=widgets.Layout(width="95px"))
+                                          layout=widgets.Layout(width="125px"))
         controls[f"lr_{name}"] = log_slider("lr", lr, min(-4, np.log10(lr)),
                                             max(0.5, np.log10(lr)), 0.05)
         rows.append(widgets.HBox([controls[name], controls[f"lr_{name}"]]))
