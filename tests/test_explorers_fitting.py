@@ -49,7 +49,7 @@ def test_the_classic_picture_of_seed_000():
     assert [t.split("\n")[0] for t in titles] == ["Degree 1", "Degree 4", "Degree 15"]
     cv = [float(t.split("= ")[1].split("(")[0]) for t in titles]
     assert cv[1] < cv[0] < cv[2]                           # under, right, over
-    x, y = nl.datasets.noisy_cosine(30, 0.1, rng=0)
+    x, y = nl.datasets.noisy_cosine(30, 0.1, rng=m.DATA_SEED)
     coef = np.linalg.lstsq(m.polynomial_features(x, 15), y, rcond=None)[0]
     np.testing.assert_allclose(fig.axes[2].get_lines()[0].get_ydata(),
                                m.polynomial_features(m.X_PLOT, 15) @ coef)
