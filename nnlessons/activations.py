@@ -24,7 +24,6 @@ import numpy as np
 from ._validation import as_float_array, check_in, check_positive
 
 
-
 def _array(z):
     """Convert a public argument to a float array (nan and inf pass through, as in numpy)."""
     return as_float_array(z, "z", allow_nonfinite=True)

@@ -12,25 +12,25 @@ Shapes: rows are examples. Layer ``l`` maps activations ``a`` of shape
 Methods starting with an underscore (``_forward``, ``_trace``, ``_gradients``) skip all
 checks; the training loop calls them with float arrays it has checked once.
 
+``MLP.save`` and ``MLP.load`` are thin: the ``.npz`` file format and its checks live in
+``nnlessons.persistence``.
+
 Left out on purpose: convolutions, dropout, batch normalisation, and any automatic
 differentiation (every gradient is written out by hand).
 """
 
 import copy
-import json
-from pathlib import Path
 
 import numpy as np
 
+from . import persistence
 from ._validation import as_float_array, as_rng, check_in, check_int
-from .activations import ACTIVATIONS, get_activation
+from .activations import get_activation
 from .losses import as_targets, get_loss
 
 INITIALIZERS = {"normal", "xavier", "he"}
 """Weight initialisations: ``normal`` (Nielsen's N(0, 1) weights and biases), ``xavier``
 (Glorot: N(0, 2 / (n_in + n_out)), biases 0) and ``he`` (N(0, 2 / n_in), biases 0)."""
-
-_FORMAT = "nnlessons.MLP/1"
 
 
 class Neuron:
@@ -320,18 +320,7 @@ class MLP:
         pathlib.Path
             The file written.
         """
-        for act in (self.activation, self.output_activation):
-            check_in(act.name, "a saved network's activation", ACTIVATIONS)
-        path = Path(path)
-        if path.suffix != ".npz":
-            path = path.with_name(path.name + ".npz")
-        spec = {"activation": [self.activation.name, self.activation.params],
-                "output_activation": [self.output_activation.name, self.output_activation.params]}
-        arrays = {f"W{layer}": W for layer, W in enumerate(self.weights)}
-        arrays.update({f"b{layer}": b for layer, b in enumerate(self.biases)})
-        np.savez(path, format=np.array(_FORMAT), spec=np.array(json.dumps(spec)),
-                 layer_sizes=np.array(self.layer_sizes, dtype=np.int64), **arrays)
-        return path
+        return persistence.save(self, path)
 
     @classmethod
     def load(cls, path):
@@ -353,51 +342,7 @@ class MLP:
         ...                       for p, q in zip(net.parameters(), back.parameters()))
         ((3, 4, 2), True)
         """
-        try:
-            data = np.load(path, allow_pickle=False)
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ValueError("it holds a single array, not a saved network")
-            with data:
-                contents = {key: data[key] for key in data.files}
-        except (FileNotFoundError, PermissionError, IsADirectoryError):
-            raise
-        except Exception as err:  # zip, header and pickle errors all mean "not our file"
-            raise ValueError(f"{path} is not a network saved by MLP.save: {err}") from err
-        try:
-            return cls._from_arrays(contents)
-        except (KeyError, ValueError, TypeError) as err:
-            raise ValueError(f"{path} is not a network saved by MLP.save: {err}") from err
-
-    @classmethod
-    def _from_arrays(cls, contents):
-        missing = [k for k in ("format", "spec", "layer_sizes") if k not in contents]
-        if missing:
-            raise KeyError(f"missing {', '.join(missing)}")
-        if str(contents["format"]) != _FORMAT:
-            raise ValueError(f"unknown format tag {str(contents['format'])[:40]!r}")
-        sizes = contents["layer_sizes"]
-        if sizes.ndim != 1 or sizes.dtype.kind not in "iu" or len(sizes) < 2 or sizes.min() < 1:
-            raise ValueError(f"layer_sizes must be a 1-D array of >= 2 positive ints, got {sizes}")
-        sizes = [int(n) for n in sizes]
-        spec = json.loads(str(contents["spec"]))
-        acts = [_activation_from_spec(spec.get(k) if isinstance(spec, dict) else None)
-                for k in ("activation", "output_activation")]
-        params = {}
-        for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-            for key, shape in ((f"W{layer}", (n_in, n_out)), (f"b{layer}", (n_out,))):
-                if key not in contents:
-                    raise KeyError(f"missing {key}")
-                value = contents[key]
-                if value.dtype.kind != "f" or value.shape != shape:
-                    raise ValueError(f"{key} must be a float array of shape {shape}, "
-                                     f"got {value.dtype} of shape {value.shape}")
-                params[key] = as_float_array(value, key).copy()
-        net = cls.__new__(cls)              # every attribute comes from the file
-        net.layer_sizes = tuple(sizes)
-        net.activation, net.output_activation = acts
-        net.weights = [params[f"W{layer}"] for layer in range(len(sizes) - 1)]
-        net.biases = [params[f"b{layer}"] for layer in range(len(sizes) - 1)]
-        return net
+        return persistence.load(path, cls)
 
     def __repr__(self):
         def show(act):
@@ -405,11 +350,3 @@ class MLP:
             return f"{act.name!r}" if not extra else f"get_activation({act.name!r}{extra})"
         return (f"MLP({list(self.layer_sizes)}, activation={show(self.activation)}, "
                 f"output_activation={show(self.output_activation)})")
-
-
-def _activation_from_spec(entry):
-    """The activation of a saved file's entry ``[name, params]``."""
-    if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
-            and isinstance(entry[1], dict)):
-        raise ValueError(f"bad activation entry {str(entry)[:60]!r}")
-    return get_activation(check_in(entry[0], "activation", ACTIVATIONS), **entry[1])

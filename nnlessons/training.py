@@ -12,8 +12,6 @@ metrics other than accuracy. The caller's arrays are never changed; the network'
 and biases are (that is what training means).
 """
 
-import sys
-import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -22,6 +20,7 @@ from ._validation import _show, as_float_array, as_rng, check_int, check_positiv
 from .losses import as_targets, get_loss
 from .network import MLP
 from .optim import get_optimizer
+from .progress import _in_kernel, _Progress  # noqa: F401  (_in_kernel is importable from here too)
 
 __all__ = ["fit", "History", "DivergenceError", "accuracy"]
 
@@ -345,41 +344,3 @@ class _Run:
 def _progress_line(history, n_epochs):
     """The progress text, e.g. ``epoch 3/10  loss=0.2  accuracy=0.9``."""
     return "  ".join([f"epoch {history.epochs_run}/{n_epochs}", *history._summary()])
-
-
-def _in_kernel():
-    """Whether we run inside a Jupyter kernel (JupyterLab, nbval), without importing IPython."""
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None
-    return getattr(shell, "kernel", None) is not None
-
-
-class _Progress:
-    """One line rewritten in place, at most every ``interval`` seconds (and at the end):
-    an IPython display handle in a kernel, a carriage-return line on stdout elsewhere."""
-
-    def __init__(self, interval=0.1):
-        self.interval, self.shown_at = interval, -np.inf
-        self.kernel, self.handle, self.width = _in_kernel(), None, 0
-
-    def show(self, line, final=False):
-        now = time.perf_counter()
-        if not final and now - self.shown_at < self.interval:
-            return
-        self.shown_at = now
-        if self.kernel:
-            from IPython.display import display
-
-            if self.handle is None:
-                self.handle = display({"text/plain": line}, raw=True, display_id=True)
-            else:
-                self.handle.update({"text/plain": line}, raw=True)
-        else:
-            sys.stdout.write("\r" + line.ljust(self.width))
-            sys.stdout.flush()
-            self.width = len(line)
-
-    def close(self):
-        if not self.kernel and self.width:
-            sys.stdout.write("\n")
-            sys.stdout.flush()

@@ -295,7 +295,7 @@ def test_progress_in_a_kernel_updates_one_display_in_place(monkeypatch):
         calls.append(("display", obj["text/plain"], kwargs))
         return FakeHandle()
 
-    monkeypatch.setattr(training, "_in_kernel", lambda: True)
+    monkeypatch.setattr("nnlessons.progress._in_kernel", lambda: True)
     monkeypatch.setattr(display_module, "display", fake_display)
     stdout = io.StringIO()
     monkeypatch.setattr("sys.stdout", stdout)

@@ -33,8 +33,8 @@ import zlib
 from contextlib import contextmanager
 
 import ipywidgets as widgets
-import traitlets
 import numpy as np
+import traitlets
 
 __all__ = ["Explorer", "TrainingControls", "training_controls", "slider", "int_slider",
            "log_slider", "dropdown", "png_bytes", "encode_png"]
