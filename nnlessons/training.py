@@ -22,7 +22,7 @@ from .network import MLP
 from .optim import get_optimizer
 from .progress import _in_kernel, _Progress  # noqa: F401  (_in_kernel is importable from here too)
 
-__all__ = ["fit", "History", "DivergenceError", "accuracy"]
+__all__ = ["fit", "train_epoch", "History", "DivergenceError", "accuracy"]
 
 
 class DivergenceError(FloatingPointError):
@@ -162,6 +162,47 @@ def _train_one_epoch(net, X, T, loss, optimizer, batch_size, weight_decay, rng):
             for dW_l, W in zip(dW, net.weights, strict=True):
                 dW_l += weight_decay * W     # d/dW of (weight_decay / 2) * sum(W**2)
         optimizer._step(params, dW + db)
+
+
+def train_epoch(net, X, y, optimizer, *, loss="mse", batch_size=32, weight_decay=0.0,
+                rng=None, shuffle=True):
+    """One epoch, the loop ``fit`` repeats: shuffle, then one optimizer step per mini-batch.
+
+    Unlike ``fit``, it keeps ``optimizer``'s state (momentum, Adam's moments), so training
+    can go on a few epochs at a time, as the training playground does.
+
+    Parameters
+    ----------
+    net : MLP
+        Trained in place.
+    X : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,) or (n_samples, n_outputs)
+    optimizer : Optimizer
+        Pass the same object to every call to carry its state over.
+    loss : str or Loss, default "mse"
+    batch_size : int, default 32
+        Clipped to ``n_samples``.
+    weight_decay : float, default 0.0
+    rng : None, int or numpy.random.Generator
+        Draws the shuffle; pass one Generator to every call for a new order each epoch.
+    shuffle : bool, default True
+
+    Examples
+    --------
+    >>> import nnlessons as nl
+    >>> X, y = nl.datasets.gender()
+    >>> net, opt, rng = nl.MLP([2, 2, 1], rng=0), nl.optim.SGD(0.1), np.random.default_rng(0)
+    >>> before = net.loss(X, y)
+    >>> for _ in range(200):
+    ...     train_epoch(net, X, y, opt, batch_size=1, rng=rng)
+    >>> bool(net.loss(X, y) < before)
+    True
+    """
+    X, T = _dataset(net, X, y, "X")
+    batch_size = min(check_int(batch_size, "batch_size", minimum=1), len(X))
+    weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
+    _train_one_epoch(net, X, T, get_loss(loss), get_optimizer(optimizer), batch_size,
+                     weight_decay, as_rng(rng) if shuffle else None)
 
 
 def _evaluate(net, X, T, true_labels, loss, losses, accuracies):

@@ -398,3 +398,30 @@ def test_batch_size_above_n_samples_is_clipped():
     fit(a, X, y, learning_rate=0.1, n_epochs=3, batch_size=1000, rng=0)
     fit(b, X, y, learning_rate=0.1, n_epochs=3, batch_size=4, rng=0)
     assert same_weights(a, b)
+
+
+def test_train_epoch_is_one_epoch_of_fit_and_keeps_the_optimizer_state():
+    X, y = nl.datasets.gender()
+    a, b = nl.MLP([2, 3, 1], rng=4), nl.MLP([2, 3, 1], rng=4)
+    nl.fit(a, X, y, optimizer="sgd", learning_rate=0.1, n_epochs=1, batch_size=2, rng=7)
+    nl.training.train_epoch(b, X, y, nl.optim.SGD(0.1), batch_size=2, rng=7)
+    for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        np.testing.assert_array_equal(p, q)
+
+    optimizer = nl.optim.Momentum(learning_rate=0.1, momentum=0.9)
+    rng = np.random.default_rng(0)
+    nl.training.train_epoch(b, X, y, optimizer, batch_size=2, rng=rng)
+    velocity = [state["velocity"].copy() for state in optimizer.state.values()]
+    nl.training.train_epoch(b, X, y, optimizer, batch_size=2, rng=rng)
+    assert optimizer.n_steps == 4                     # 2 batches per epoch, state carried over
+    assert not any(np.array_equal(v, state["velocity"])
+                   for v, state in zip(velocity, optimizer.state.values(), strict=True))
+
+
+def test_train_epoch_rejects_bad_input():
+    net = nl.MLP([2, 2, 1], rng=0)
+    X, y = nl.datasets.gender()
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
+        nl.training.train_epoch(net, X, y, nl.optim.SGD(0.1), batch_size=0)
+    with pytest.raises(ValueError, match="layer 1 expects inputs with 2 features"):
+        nl.training.train_epoch(net, X[:, :1], y, nl.optim.SGD(0.1))

@@ -21,6 +21,7 @@ from .._validation import check_in, check_int, check_positive
 from ..datasets import TOY_DATASETS, train_test_split
 from ..network import MLP
 from ..optim import OPTIMIZERS, get_optimizer
+from ..training import train_epoch
 from ._figures import (
     CLASS_CMAP,
     CLASS_COLORS,
@@ -118,11 +119,8 @@ class TrainingRun:
             for _ in range(n_epochs):
                 if self.diverged:
                     return
-                order = self.shuffle_rng.permutation(len(X))
-                for start in range(0, len(X), batch):
-                    rows = order[start:start + batch]
-                    dW, db = self.net.gradients(X[rows], y[rows], loss=LOSS)
-                    self.optimizer.step(params, dW + db)
+                train_epoch(self.net, X, y, self.optimizer, loss=LOSS, batch_size=batch,
+                            rng=self.shuffle_rng)
                 self.epoch += 1
                 self.diverged = not all(np.isfinite(p).all() for p in params)
                 if not self.diverged:
