@@ -36,6 +36,8 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
+from ._figures import freeze_layout
+
 __all__ = ["Explorer", "TrainingControls", "training_controls", "slider", "int_slider",
            "log_slider", "dropdown", "png_bytes", "encode_png"]
 
@@ -90,13 +92,16 @@ class Explorer(widgets.VBox):
     link : callable, optional
         ``link(change)`` runs first when a control changes and may set other controls
         (e.g. keep a point inside a range); all of it ends in a single refresh.
+    arrange : callable, optional
+        Lays the figure out once, after the first update (default ``figure.tight_layout``).
 
     Attributes
     ----------
     figure, controls, image (ipywidgets.Image), error (ipywidgets.HTML), lock (RLock)
     """
 
-    def __init__(self, name, figure, controls, update, *, layout=None, extra=(), link=None):
+    def __init__(self, name, figure, controls, update, *, layout=None, extra=(), link=None,
+                 arrange=None):
         self.figure, self.controls, self._update = figure, dict(controls), update
         self._link = link
         self.lock = threading.RLock()
@@ -115,7 +120,12 @@ class Explorer(widgets.VBox):
         self.add_class(f"nnl-explorer-{name}")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.refresh()
+        # The first picture: compute once, lay the figure out once around what was drawn,
+        # pin titles and x labels (later updates only move data), then send it.
+        self._update(**self.values())
+        (arrange or figure.tight_layout)()
+        freeze_layout(figure)
+        self.render()
 
     def values(self):
         """The current value of every control, by name."""

@@ -15,7 +15,7 @@ import numpy as np
 
 from .._validation import as_float_array, check_in, check_positive
 from ..activations import ACTIVATIONS, get_activation
-from ._figures import freeze_layout, lean_ticks, new_figure
+from ._figures import lean_ticks, new_figure
 
 __all__ = ["activations", "activation_curve", "activation_data", "saturated_regions",
            "draw_activation", "activation_figure"]
@@ -265,9 +265,6 @@ def activations(activation="sigmoid", z_range=(-6.0, 6.0), slope=0.01, z=1.0, *,
     def update(**v):
         artists.update(draw_activation(axes, _data(**v), artists or None))
 
-    update(**values)
-    fig.tight_layout()
-    freeze_layout(fig)
     widget = Explorer("activations", fig, controls, update, link=link)
     widget.artists = artists
     return widget

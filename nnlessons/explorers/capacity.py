@@ -25,7 +25,7 @@ from .._validation import check_in, check_int, check_positive
 from ..datasets import noisy_cosine, true_cosine
 from ..losses import mse
 from ..network import MLP
-from ._figures import freeze_layout, lean_ticks, new_figure
+from ._figures import lean_ticks, new_figure
 
 __all__ = ["fitting", "polynomial_features", "k_fold_indices", "design_matrix",
            "capacity_scores", "fitting_data", "draw_fitting", "fitting_figure",
@@ -321,9 +321,6 @@ def fitting(model="polynomial", degree=4, hidden_units=8, noise=0.1, n_samples=3
     def update(**v):
         artists.update(draw_fitting(axes, fitting_data(**v), artists or None))
 
-    update(**values)
-    fig.tight_layout()
-    freeze_layout(fig)
     widget = Explorer("fitting", fig, controls, update, link=link)
     widget.artists = artists
     return widget

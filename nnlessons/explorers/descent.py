@@ -12,7 +12,7 @@ Left out: momentum and the adaptive optimizers (see ``optimizer_race``) and nois
 import numpy as np
 
 from .._validation import check_in, check_int, check_positive
-from ._figures import freeze_layout, lean_ticks, new_figure
+from ._figures import lean_ticks, new_figure
 from .surfaces import SURFACES, draw_surface, optimizer_path
 
 __all__ = ["gradient_descent", "loss_1d", "loss_1d_gradient", "descent_data",
@@ -209,9 +209,6 @@ def gradient_descent(learning_rate=0.1, n_steps=20, w0=2.0, surface="ravine", *,
     def update(**v):
         artists.update(draw_descent(axes, descent_data(**v), artists or None))
 
-    update(**values)
-    fig.tight_layout()
-    freeze_layout(fig)
     widget = Explorer("gradient_descent", fig, controls, update)
     widget.artists = artists
     return widget

@@ -21,7 +21,7 @@ import numpy as np
 
 from .._validation import as_rng, check_in, check_int
 from ..network import INITIALIZERS, MLP
-from ._figures import freeze_layout, lean_ticks, new_figure
+from ._figures import lean_ticks, new_figure
 
 __all__ = ["saturation", "gradient_flow_data", "draw_gradient_flow", "saturation_figure",
            "SATURATION_ACTIVATIONS", "INITS", "WIDTHS"]
@@ -209,9 +209,6 @@ def saturation(depth=10, activation="sigmoid", init="xavier", width=32, *, stati
     def update(**v):
         artists.update(draw_gradient_flow(axes, gradient_flow_data(**v), artists or None))
 
-    update(**values)
-    fig.tight_layout()
-    freeze_layout(fig)
     widget = Explorer("saturation", fig, controls, update)
     widget.artists = artists
     return widget

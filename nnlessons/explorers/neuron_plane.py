@@ -13,7 +13,7 @@ import numpy as np
 
 from .._validation import as_float_array, check_in
 from ..network import Neuron
-from ._figures import freeze_layout, grid_points, lean_ticks, new_figure
+from ._figures import grid_points, lean_ticks, new_figure
 
 __all__ = ["neuron", "neuron_surface", "level_line", "neuron_data", "draw_neuron",
            "neuron_figure", "NEURON_ACTIVATIONS"]
@@ -196,9 +196,6 @@ def neuron(w1=0.0, w2=1.0, b=4.0, activation="sigmoid", *, static=False):
     controls = {name: slider(name, values[name], min(-5.0, values[name]),
                              max(5.0, values[name])) for name in ("w1", "w2", "b")}
     controls["activation"] = dropdown("activation", NEURON_ACTIVATIONS, values["activation"])
-    update(**values)
-    _layout(fig)
-    freeze_layout(fig)
-    widget = Explorer("neuron", fig, controls, update)
+    widget = Explorer("neuron", fig, controls, update, arrange=lambda: _layout(fig))
     widget.artists = artists
     return widget

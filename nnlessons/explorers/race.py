@@ -16,7 +16,7 @@ import numpy as np
 
 from .._validation import check_in, check_int, check_positive
 from ..optim import OPTIMIZERS
-from ._figures import freeze_layout, lean_ticks, new_figure
+from ._figures import lean_ticks, new_figure
 from .surfaces import SURFACES, draw_surface, optimizer_path
 
 __all__ = ["optimizer_race", "race_data", "draw_race", "race_figure", "COLORS"]
@@ -214,9 +214,6 @@ def optimizer_race(surface="ravine", learning_rates=None, n_steps=200, *, static
         rates = {name: v[f"lr_{name}"] for name in OPTIMIZERS if v[name]}
         artists.update(draw_race(axes, race_data(surface, rates, n_steps), artists or None))
 
-    update(**{k: c.value for k, c in controls.items()})
-    fig.tight_layout()
-    freeze_layout(fig)
     widget = Explorer("optimizer_race", fig, controls, update, layout=layout, link=link)
     widget.artists = artists
     return widget

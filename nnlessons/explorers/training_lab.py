@@ -26,7 +26,6 @@ from ._figures import (
     CLASS_CMAP,
     CLASS_COLORS,
     draw_network,
-    freeze_layout,
     lean_ticks,
     new_figure,
     set_network_weights,
@@ -296,9 +295,6 @@ def playground(dataset="xor", hidden_layers=1, neurons=4, activation="tanh",
         buttons.status.value = run.status()
 
     buttons = training_controls()
-    update(**values)
-    fig.tight_layout()
-    freeze_layout(fig)
     widget = Explorer("playground", fig, controls, update, extra=[buttons])
     widget.run, widget.artists = run, artists
     buttons.connect(widget, run, lambda: draw_playground(axes, run, artists),
