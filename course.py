@@ -66,7 +66,9 @@ def ensure_torch():
 def lab(args):
     ensure_env("lab")
     os.chdir(ROOT)
-    run(BIN / "jupyter", "lab", "notebooks/00_start_here.ipynb", *args)
+    # The course folder is the root, so notebooks/ and solutions/ are both in the file browser.
+    run(BIN / "jupyter", "lab", f"--ServerApp.root_dir={ROOT}", "notebooks/00_start_here.ipynb",
+        *args)
 
 
 def test(args):
