@@ -34,7 +34,7 @@ _LAZY_MODULES = ("plots", "explorers", "exercises")
 __all__ = [
     "sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax",
     "mse", "binary_cross_entropy", "cross_entropy",
-    "Neuron", "MLP", "fit", "History", "gradient_check", "check",
+    "Neuron", "MLP", "fit", "History", "gradient_check", "check", "answer",
     "activations", "losses", "network", "optim", "training", "datasets", "gradcheck",
     *_LAZY_MODULES,
 ]
@@ -43,8 +43,8 @@ __all__ = [
 def __getattr__(name):
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
-    if name == "check":
-        return importlib.import_module(".exercises", __name__).check
+    if name in ("check", "answer"):
+        return getattr(importlib.import_module(".exercises", __name__), name)
     raise AttributeError(f"module 'nnlessons' has no attribute {name!r}")
 
 

@@ -45,6 +45,7 @@ from . import bank_data, bank_neurons, bank_training
 from .codec import CodecError, Source, decode, dumps, encode, loads
 from .core import Case, Exercise, case, describe_call, hidden, validate_bank
 from .judges import ResultTypeError, as_result
+from .questions import QUESTIONS, answer
 from .report import CaseResult, Report
 from .runner import (
     Outcome,
@@ -58,7 +59,7 @@ from .runner import (
 )
 
 __all__ = [
-    "EXERCISES", "get_exercise", "check", "assert_passes", "grade",
+    "EXERCISES", "get_exercise", "check", "assert_passes", "grade", "QUESTIONS", "answer",
     "Exercise", "Case", "CaseResult", "Report", "Outcome", "Source",
     "run_case", "call_learner", "judge_outcome", "encode_case", "run_encoded",
     "judge_encoded", "failed_case", "encode", "decode", "dumps", "loads", "CodecError",

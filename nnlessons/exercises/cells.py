@@ -19,6 +19,7 @@ import json
 CHECK_OUTPUT = "# NBVAL_CHECK_OUTPUT"
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+QUESTION_CALL = "nl.answer("
 
 __all__ = ["CHECK_OUTPUT", "BEGIN_SOLUTION", "END_SOLUTION", "BEGIN_HIDDEN", "END_HIDDEN",
            "AuthoringError", "keeps_output", "strip_notebook", "content_hash", "is_note",
@@ -135,11 +136,14 @@ def student_cell(cell, where="a cell"):
     """The learner's version of one cell (a new cell; ``cell`` is not changed).
 
     Solution blocks become ``raise NotImplementedError`` (``YOUR ANSWER HERE`` in
-    markdown); an nbgrader solution cell without markers is replaced whole, as nbgrader
+    markdown; ``answer = None`` in a question cell, one that calls ``nl.answer``); an
+    nbgrader solution cell without markers is replaced whole, as nbgrader
     does; hidden-test blocks are removed.
     """
     cell = copy.deepcopy(cell)
     answer = "YOUR ANSWER HERE" if cell.cell_type == "markdown" else "raise NotImplementedError"
+    if cell.cell_type == "code" and QUESTION_CALL in cell.source:
+        answer = "answer = None"
     if BEGIN_SOLUTION in cell.source:
         cell.source = replace_blocks(cell.source, BEGIN_SOLUTION, END_SOLUTION, answer, where)
     elif cell.get("metadata", {}).get("nbgrader", {}).get("solution"):

@@ -160,6 +160,9 @@ class Exercise:
         What the function returns, for type messages ("an array of numbers").
     hint : str, optional
         A hint added to wrong-value messages of cases without their own hint.
+    allowed : tuple of str
+        The names of ``nnlessons`` (e.g. ``"sigmoid"``) the learner's function may use;
+        an answer that reaches the package's own code for anything else earns nothing.
     """
 
     name: str
@@ -173,6 +176,7 @@ class Exercise:
     properties: object = None
     returns: str = "an array of numbers"
     hint: str = None
+    allowed: tuple = ()
 
     @property
     def params(self):
