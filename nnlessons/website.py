@@ -8,8 +8,9 @@ makes it (exercise cells hold ``raise NotImplementedError``, question cells
 output. Explorers appear as their first picture (no widget state is stored, so the page
 shows the PNG each explorer carries for front ends without widgets), and every picture gets
 alt text describing its axes. Math is typeset by the MathJax 3 copy shipped in the
-``django-static-mathjax`` package (SVG output, no web fonts), copied into ``site/mathjax/``: the pages make no
-request outside the site (no CDN, no require.js). Open ``site/index.html`` in a browser, or
+``django-static-mathjax`` package (SVG output, no web fonts), copied into
+``site/mathjax/``: the pages make no request outside the site (no CDN, no require.js).
+Open ``site/index.html`` in a browser, or
 serve the folder (``python -m http.server -d site``).
 
 Used by ``course.py site``; needs the ``site`` extra (nbconvert, nbclient,
@@ -68,7 +69,8 @@ def _nnl_site_setup():
         texts = [t.get_text() for ax in fig.get_axes() for t in ax.texts if t.get_text()]
         if not parts and texts:
             parts.append("labels " + ", ".join(texts[:12]))
-        return plain(prefix + ": " + (" | ".join(parts) if parts else "a picture drawn by the code above"))
+        what = " | ".join(parts) if parts else "a picture drawn by the code above"
+        return plain(prefix + ": " + what)
 
     ip = get_ipython()
     png = ip.display_formatter.formatters["image/png"]

@@ -233,7 +233,10 @@ def test_lab_starts_and_ctrl_c_stops_it_cleanly(tmp_path):
         [sys.executable, str(copy / "course.py"), "lab", "--no-browser", f"--port={port}",
          "--ip=127.0.0.1", "--IdentityProvider.token=",
          "--ServerApp.port_retries=0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=copy)
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env, cwd=copy,
+        # A terminal's Ctrl-C: SIGINT handled as usual even where this test's parent ignores it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 90
         while not _answers(f"http://127.0.0.1:{port}/api/status"):
@@ -242,12 +245,13 @@ def test_lab_starts_and_ctrl_c_stops_it_cleanly(tmp_path):
             time.sleep(0.5)
         assert _answers(f"http://127.0.0.1:{port}/api/contents/notebooks/00_start_here.ipynb")
         pid = process.pid
+        time.sleep(3)                           # let start-up work finish, as a person would
         process.send_signal(signal.SIGINT)      # not a tty: one Ctrl-C shuts it down
         output, _ = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-            process.wait()
+            print(process.communicate()[0])
     assert process.returncode == 0, output
     assert "Traceback" not in output, output
     assert "Interrupted" in output or "Shutting down" in output, output
