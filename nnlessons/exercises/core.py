@@ -229,14 +229,16 @@ class Exercise:
         """The extra calls of ``case`` that check the use of ``rng``: ``[(args, kwargs)]``.
 
         Empty unless :attr:`rng_param` is set and the case gives the rng as an int seed.
-        The first repeat uses the same seed, the second another one derived from it.
+        The first repeat uses the same seed (the same answer is expected), the others
+        :data:`N_OTHER_SEEDS` other seeds derived from it (not all of their answers may
+        equal the first).
 
         Examples
         --------
         >>> from nnlessons.exercises import get_exercise
         >>> ex = get_exercise("minibatches")
         >>> [args for args, kwargs in ex.repeat_calls(ex.cases()[0])]
-        [(10, 4, 0), (10, 4, 1013904223)]
+        [(10, 4, 0), (10, 4, 1013904223), (10, 4, 1196435762), (10, 4, 1372387049)]
         """
         name = self.rng_param
         if name is None:
@@ -251,12 +253,14 @@ class Exercise:
             return []
         if type(seed) is not int:
             return []
-        other = (seed * 1664525 + 1013904223) % 2**31
-        if name in kwargs:
-            changed = (args, {**kwargs, name: other})
-        else:
-            changed = (args[:position] + (other,) + args[position + 1:], kwargs)
-        return [(args, kwargs), changed]
+        calls, other = [(args, kwargs)], seed
+        for _ in range(N_OTHER_SEEDS):
+            other = (other * 1664525 + 1013904223) % 2**31     # a fixed walk from the seed
+            if name in kwargs:
+                calls.append((args, {**kwargs, name: other}))
+            else:
+                calls.append((args[:position] + (other,) + args[position + 1:], kwargs))
+        return calls
 
     def expected(self, case):
         """The reference's answer to ``case`` (computed on copies of the arguments)."""
@@ -290,6 +294,9 @@ class Exercise:
     def __repr__(self):
         return f"<Exercise {self.signature}: lesson {self.lesson}, {self.points} point(s)>"
 
+
+#: How many other seeds an exercise that takes ``rng`` is called with, per case.
+N_OTHER_SEEDS = 3
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 

@@ -244,7 +244,7 @@ class Numbers:
     def _check_dtype(self, got, raw, reveal):
         if self.integer and got.dtype.kind not in "iu":
             if got.ndim == 0:
-                shown = f" ({show_number(got[()])})" if reveal and got.dtype.kind == "f" else ""
+                shown = f" ({float(got[()])!r})" if reveal and got.dtype.kind == "f" else ""
                 what = "a float" if got.dtype.kind == "f" else "True/False"
                 return Failure(f"expected an integer, got {what}{shown}: convert with int(...)",
                                Kind.WRONG_TYPE)

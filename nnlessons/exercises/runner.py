@@ -19,9 +19,10 @@ outside the function). Hidden cases (``case.public`` False) never show their inp
 expected values, or the learner's exception messages (which could quote the inputs); to
 the learner a hidden case is only its label and the fixed sentence of its kind.
 
-An exercise that takes ``rng`` and is judged by properties is called three times per
-case (the case, the same seed again, another seed): its answer must be the same for the
-same seed and differ for another one.
+An exercise that takes ``rng`` and is judged by properties is called again per case with
+the same seed and with three other seeds: its answer must be the same for the same seed,
+and not the same for all four seeds (a chance that is below one in a million for the
+smallest case, five samples).
 
 Introduced with the exercises of lesson 00. Left out: timeouts and memory limits, which
 belong to the process that runs the learner's code.
@@ -226,16 +227,6 @@ def _same_answer(a, b, _depth=0):
     return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
 
 
-def _size(value, _depth=0):
-    if type(value) in (list, tuple):
-        return sum(_size(v, _depth + 1) for v in value) if _depth < 20 else 0
-    return int(np.size(value))
-
-
-#: Answers with fewer numbers than this may coincide for two seeds by chance.
-_MIN_SHUFFLED = 10
-
-
 def _judge_rng(exercise, case, value, repeats):
     """Whether the learner's function uses the rng it is given (None if it does)."""
     calls = exercise.repeat_calls(case)
@@ -254,16 +245,16 @@ def _judge_rng(exercise, case, value, repeats):
                               case.public)
         answers.append(_plain(outcome.value))
     first = _plain(value)
-    same_seed, other_seed = answers
+    same_seed, others = answers[0], answers[1:]
     if not _same_answer(first, same_seed):
         return _result(exercise, case, Kind.IGNORES_RNG,
                        "two calls with the same rng gave different answers: shuffle with "
                        "np.random.default_rng(rng), the generator made from the rng given, "
                        "not with np.random's own functions")
-    if _size(first) >= _MIN_SHUFFLED and _same_answer(first, other_seed):
+    if all(_same_answer(first, other) for other in others):
         return _result(exercise, case, Kind.IGNORES_RNG,
-                       "the same answer for two different rng seeds: the function ignores "
-                       "its rng; shuffle with np.random.default_rng(rng)")
+                       f"the same answer for {len(others) + 1} different rng seeds: the "
+                       "function ignores its rng; shuffle with np.random.default_rng(rng)")
     return None
 
 
@@ -437,7 +428,7 @@ def judge_encoded(exercise, case, reply):
         data = json.loads(reply)
         outcome = _read_outcome(data)
         repeats = data.get("repeats", [])
-        if type(repeats) is not list or len(repeats) > 2:
+        if type(repeats) is not list or len(repeats) > 8:
             raise CodecError("malformed reply")
         repeats = tuple(_read_outcome(r) for r in repeats)
     except (CodecError, KeyError, TypeError, ValueError, RecursionError, AttributeError):

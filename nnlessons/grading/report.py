@@ -84,46 +84,32 @@ def write_csv(grades, path, order=None):
             writer.writerow([g.submission, *scores, fmt(g.total), fmt(g.max), g.status])
 
 
-def hidden_reason(message):
-    """The kind of failure of a hidden case, without any detail.
+def hidden_reason(kind):
+    """The grader's one fixed sentence for a hidden case that failed with ``kind``.
+
+    Derived from the kind alone (:class:`~nnlessons.exercises.report.Kind`, set where
+    the result was made), never from the message: nothing the learner's code controls
+    (an exception, its text, a returned object) reaches it.
 
     Examples
     --------
-    >>> hidden_reason("wrong value at index 2 (1 of 5 values wrong)")
-    'wrong value'
-    >>> hidden_reason("raised ZeroDivisionError (line 3 of your function: ...)")
-    'raised ZeroDivisionError'
+    >>> hidden_reason("wrong_value"), hidden_reason("raised")
+    ('wrong value', 'raised an exception')
     """
-    if message.startswith("not done yet"):
-        return "not done yet"
-    if message.startswith("raised "):
-        name = message.split()[1].rstrip(":")
-        builtin = getattr(__import__("builtins"), name, None)
-        ok = isinstance(builtin, type) and issubclass(builtin, BaseException)
-        return f"raised {name}" if ok else "raised an exception"
-    for words, reason in (("wrong shape", "wrong shape"), ("single number", "wrong shape"),
-                          ("wrong value", "wrong value"), ("returned", "wrong type"),
-                          ("expected integers", "wrong type"), ("True/False", "wrong type"),
-                          ("in place", "changed its argument in place"),
-                          ("time limit", "stopped at the time limit"),
-                          ("kernel died", "the kernel died"), ("not graded", "not graded"),
-                          ("defines no function", "function not defined"),
-                          ("could not be run", "could not be run"),
-                          ("could not be read back", "the answer could not be read")):
-        if words in message:
-            return reason
-    return "wrong answer"
+    from ..exercises.report import hidden_sentence
+
+    return hidden_sentence(kind)
 
 
 def case_lines(report):
     """The learner-facing lines of one exercise's report."""
     lines = []
     for case in report.cases:
-        hidden = case.label.startswith("hidden case")
+        hidden = not getattr(case, "public", True) or case.label.startswith("hidden case")
         if case.passed:
             lines.append(("ok", f"{case.label}: right"))
         elif hidden:
-            lines.append(("bad", f"{case.label}: {hidden_reason(case.message)}"))
+            lines.append(("bad", f"{case.label}: {hidden_reason(case.kind)}"))
         else:
             lines.append(("bad", f"{case.label}: {case.message}"))
     return lines
@@ -156,7 +142,8 @@ def feedback_markdown(grade):
     >>> from nnlessons.exercises import CaseResult, Report
     >>> from nnlessons.grading import SubmissionGrade
     >>> report = Report("relu", [CaseResult("relu(-0.5)", True, "is right"),
-    ...     CaseResult("hidden case 1 (zeros)", False, "wrong value at index 2 (1 of 4)")], 1)
+    ...     CaseResult("hidden case 1 (zeros)", False, "wrong value at index 2 (1 of 4)",
+    ...                "wrong_value", public=False)], 1)
     >>> grade = SubmissionGrade("ann.ipynb", "ann.ipynb", reports={"relu": report})
     >>> text = feedback_markdown(grade)
     >>> print(text.split("## `relu`: 0.5 / 1")[1].strip())
