@@ -174,3 +174,21 @@ def test_hidden_cases_differ_between_seeds(name):
         assert _key(a.args, a.kwargs) != _key(b.args, b.kwargs), (name, a.label)
     public = {_key(c.args, c.kwargs) for c in exercise.public_cases}
     assert not [c.label for c in first + second if _key(c.args, c.kwargs) in public]
+
+
+def test_a_failure_on_a_repeat_call_says_which_seed_on_public_cases_only():
+    def only_seed_zero(n_samples, batch_size, rng):
+        if rng != 0:
+            raise ValueError("no")
+        return _batches(np.random.default_rng(rng).permutation(n_samples), batch_size)
+
+    exercise = get_exercise("minibatches")
+    first = exercise.cases()[0]
+    result = judge_encoded(exercise, first, run_encoded(only_seed_zero,
+                                                        encode_case(exercise, first)))
+    assert result.kind is Kind.RAISED
+    assert result.message.startswith("called again with rng=1013904223: raised ValueError")
+    secret = exercise.cases(hidden=True)[-1]
+    result = grade("minibatches", only_seed_zero).cases[-1]
+    assert result.kind is Kind.RAISED and "another seed" in result.message
+    assert str(result).endswith(": raised an exception") and secret.label == result.label

@@ -221,7 +221,7 @@ def _plain(value):
 
 
 def _same_answer(a, b, _depth=0):
-    if _depth > 20 or type(a) is not type(b):
+    if _depth > 20 or type(a) is not type(b) or a is None:
         return False
     if type(a) in (list, tuple):
         return len(a) == len(b) and all(_same_answer(x, y, _depth + 1)
@@ -242,8 +242,11 @@ def _judge_rng(exercise, case, value, repeats):
         again = replace(case, args=args, kwargs=kwargs)
         result = judge_outcome(exercise, again, outcome)
         if not result.passed:
-            told = f" (called again with {again.label if case.public else 'another rng'})"
-            return CaseResult(case.label, False, result.message + told, result.kind,
+            name = exercise.rng_param
+            seed = kwargs.get(name, args[exercise.params.index(name)] if name not in kwargs
+                              and exercise.params.index(name) < len(args) else "?")
+            told = f"called again with {name}={seed if case.public else 'another seed'}"
+            return CaseResult(case.label, False, f"{told}: {result.message}", result.kind,
                               case.public)
         answers.append(_parts(outcome.value))
     first, same_seed, others = _parts(value), answers[0], answers[1:]
