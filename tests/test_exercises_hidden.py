@@ -171,7 +171,9 @@ def test_hidden_cases_differ_between_seeds(name):
     second = exercise.cases(hidden=True, seed=1)[n_public:]
     assert [c.label for c in first] == [c.label for c in second]
     for a, b in zip(first, second, strict=True):
-        assert _key(a.args, a.kwargs) != _key(b.args, b.kwargs), (name, a.label)
+        if not a.fixed:                      # a deliberate edge case may be the same
+            assert _key(a.args, a.kwargs) != _key(b.args, b.kwargs), (name, a.label)
+    assert sum(not c.fixed for c in first) >= len(first) / 2, name
     public = {_key(c.args, c.kwargs) for c in exercise.public_cases}
     assert not [c.label for c in first + second if _key(c.args, c.kwargs) in public]
 

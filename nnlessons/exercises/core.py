@@ -48,6 +48,10 @@ class Case:
     ``hint_on="wrong_value"`` (the default) for any wrong value, ``"nonfinite"`` only
     when the answer holds nan or inf or the function raised OverflowError (the overflow
     hints of the large-|z| cases).
+
+    Hidden cases draw their inputs from the seeded ``rng``, so that a table of memorised
+    answers cannot pass them; ``fixed=True`` marks a deliberate exception, an edge case
+    that is the same for every seed (tests check every other hidden case changes).
     """
 
     label: str
@@ -56,6 +60,7 @@ class Case:
     public: bool = True
     hint: str = None
     hint_on: str = "wrong_value"
+    fixed: bool = False
 
     def __post_init__(self):
         if self.hint_on not in HINT_ON:
@@ -72,9 +77,13 @@ def case(*args, label=None, hint=None, hint_on="wrong_value", **kwargs):
     return Case(label, args, kwargs, True, hint, hint_on)
 
 
-def hidden(description, *args, hint=None, hint_on="wrong_value", **kwargs):
-    """A hidden case, described in words only ("random 2-D z", "large |z|")."""
-    return Case(description, args, kwargs, False, hint, hint_on)
+def hidden(description, *args, hint=None, hint_on="wrong_value", fixed=False, **kwargs):
+    """A hidden case, described in words only ("random 2-D z", "large |z|").
+
+    Its arguments should come from the ``rng`` the generator gets; ``fixed=True`` marks a
+    deliberate edge case that is the same for every seed.
+    """
+    return Case(description, args, kwargs, False, hint, hint_on, fixed)
 
 
 def signature_params(signature):
