@@ -47,7 +47,7 @@ ORDERS = {
     "a fixed stride": lambda n, rng: (np.arange(n) * 7) % n if np.gcd(7, n) == 1
     else np.arange(n)[::-1],
     "ignores rng (seed 42)": lambda n, rng: np.random.default_rng(42).permutation(n),
-    "np.random's global shuffle": lambda n, rng: np.random.permutation(n),
+    "np.random's global shuffle": lambda n, rng: np.random.permutation(n),  # noqa: NPY002
     "reversed, then rolled by the rng": lambda n, rng: np.roll(
         np.arange(n)[::-1], np.random.default_rng(rng).integers(n)),
 }

@@ -17,8 +17,6 @@ from nnlessons.exercises import (
     assert_passes,
     case,
     get_exercise,
-    grade,
-    hidden,
     hidden_sentence,
 )
 from nnlessons.exercises.judges import Failure, Numbers

@@ -320,8 +320,9 @@ class PathOf(Numbers):
     Examples
     --------
     >>> judge = PathOf()
-    >>> print(judge(np.array([5.0, 4.0, 3.2]), as_result(np.array([3.2, 3.2, 3.2])), True))
-    every point of the path is the same: you appended x and then changed it in place (x -= ...), so every entry is the last x; append a copy (x.copy()) or write x = x - learning_rate * grad(x)
+    >>> message = judge(np.array([5.0, 4.0, 3.2]), as_result(np.array([3.2, 3.2, 3.2])), True)
+    >>> print(message[:68])
+    every point of the path is the same: you appended x and then changed
     """
 
     def __call__(self, expected, got, reveal):

@@ -345,7 +345,7 @@ def run_case(exercise, case, fn):
     >>> from nnlessons.exercises import get_exercise
     >>> ex = get_exercise("double")
     >>> print(run_case(ex, ex.cases()[0], lambda x: 1 / 0))  # doctest: +ELLIPSIS
-    ✗ double(2.0): raised ZeroDivisionError: division by zero (line 1 of your function: ...); hint: multiply x by 2
+    ✗ double(2.0): raised ZeroDivisionError: division by zero (line 1 ...); hint: multiply x by 2
     """
     outcome = call_learner(fn, case.args, case.kwargs, exercise.params)
     repeats = ()
