@@ -12,6 +12,10 @@ Grading adds *hidden* cases drawn from a seeded rng: :func:`assert_passes` (for 
 hidden tests) runs public and hidden cases and raises AssertionError naming the failures;
 the ``nnlessons grade`` command runs the learner's function in its own kernel and judges
 the answers here, with :mod:`~nnlessons.exercises.codec` carrying the data between them.
+Every case result carries a :class:`Kind` (wrong value, wrong shape, raised, ...), set
+where the result is made; a hidden case is shown only as its label and the fixed sentence
+of its kind. Exercises with random answers that take ``rng`` are also called with the same
+and with other seeds, so an answer that ignores its rng fails.
 
 Exercises by lesson (points): 00 ``double`` (0, warm-up); 01 ``sigmoid`` (1),
 ``neuron_output`` (1); 02 ``sigmoid_derivative`` (1), ``tanh_derivative`` (1), ``relu``
