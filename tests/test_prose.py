@@ -39,8 +39,9 @@ SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 LEARNERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 CHECK_OUTPUT = "# NBVAL_CHECK_OUTPUT"
 
-# A number not glued to a word or another number: 0.7216, 11935, 11,935, 95.8%, .5 is not one.
-NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(?:\\)?(%))?(?![\w])")
+# A number not glued to a word or another number: 0.7216, 11935, 11,935, 95.8%, 2.5x.
+NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s?(?:\\)?(%))?"
+                    r"(?![0-9A-Za-wyz_])")   # "2.5x faster" counts; "x2", "1e-6", "3.10a" do not
 SOURCES = re.compile(r"\bthe\s+slides\b|\bseed\s+slides\b|\bthe\s+seeds?\b|\bcrash\s+course\b",
                      re.IGNORECASE)
 
@@ -87,8 +88,8 @@ def shown(nb):
 
 def test_numbers_finds_what_the_rule_names():
     assert [n[1:] for n in numbers("about 47% of them, 0.5 and 1,797 images; 2-2-1, "
-                                   "784 inputs, lesson 05, 3x3, w1")] == [
-        ("47", True), ("0.5", False), ("1797", False)]
+                                   "784 inputs, lesson 05, 3x3, w1, 2.5x faster")] == [
+        ("47", True), ("0.5", False), ("1797", False), ("2.5", False)]
 
 
 @pytest.mark.parametrize("path", _params(SOLUTIONS))
