@@ -44,14 +44,40 @@ def fmt(points):
     return f"{points:.2f}".rstrip("0").rstrip(".")
 
 
-def columns(grades, order=None):
-    """The exercise columns of a batch: every exercise some row is graded on, in ``order``
-    (default: the bank's order)."""
+def columns(names, order=None):
+    """The exercise columns of a batch: the exercises in ``names`` (those some row is graded
+    on), in ``order`` (default: the bank's order), then any others alphabetically."""
     if order is None:
         from ..exercises import EXERCISES as order
-    seen = {name for grade in grades for name in grade.reports}
-    order = list(order)
+    seen, order = set(names), list(order)
     return [n for n in order if n in seen] + sorted(seen - set(order))
+
+
+def csv_row(grade):
+    """One submission's cells of grades.csv, as text (the JSON report stores them too, so
+    that ``nnlessons merge`` writes the same bytes as one run).
+
+    Examples
+    --------
+    >>> from nnlessons.grading import SubmissionGrade
+    >>> csv_row(SubmissionGrade("ann.ipynb", "ann.ipynb", status="unreadable"))
+    {'submission': 'ann.ipynb', 'scores': {}, 'total': '0', 'max': '0', 'status': 'unreadable'}
+    """
+    return {"submission": grade.submission,
+            "scores": {name: fmt(r.earned) for name, r in grade.reports.items()},
+            "total": fmt(grade.total), "max": fmt(grade.max), "status": grade.status}
+
+
+def write_csv_rows(rows, path, order=None):
+    """Write grades.csv from :func:`csv_row` rows, in the order given."""
+    names = columns({name for row in rows for name in row["scores"]}, order)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["submission", *names, "total", "max", "status"])
+        for row in rows:
+            scores = [row["scores"].get(n, "") for n in names]
+            writer.writerow([row["submission"], *scores, row["total"], row["max"],
+                             row["status"]])
 
 
 def write_csv(grades, path, order=None):
@@ -75,13 +101,7 @@ def write_csv(grades, path, order=None):
     submission,total,max,status
     ann.ipynb,0,0,unreadable
     """
-    names = columns(grades, order)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["submission", *names, "total", "max", "status"])
-        for g in grades:
-            scores = [fmt(g.reports[n].earned) if n in g.reports else "" for n in names]
-            writer.writerow([g.submission, *scores, fmt(g.total), fmt(g.max), g.status])
+    write_csv_rows([csv_row(g) for g in grades], path, order)
 
 
 def hidden_reason(kind):
@@ -224,11 +244,17 @@ def write_feedback(grades, folder, formats=("md",)):
     return written
 
 
-def report_data(grades, settings=None):
-    """Everything about a batch as JSON-able data (for the instructor)."""
+def report_data(grades, settings=None, positions=None, batch=None):
+    """Everything about a batch as JSON-able data (for the instructor).
+
+    ``positions`` are the rows' places in the whole batch and ``batch`` describes the batch
+    (for a shard: its digest, size and ``[K, N]``); :mod:`.shards` merges such parts.
+    """
     rows = []
-    for g in grades:
+    positions = range(len(grades)) if positions is None else positions
+    for g, index in zip(grades, positions, strict=True):
         rows.append({
+            "index": index, "csv": csv_row(g),
             "submission": g.submission, "path": g.path, "status": g.status,
             "total": round(g.total, 4), "max": g.max, "seconds": round(g.seconds, 2),
             "events": g.events,
@@ -236,12 +262,16 @@ def report_data(grades, settings=None):
                 "points": r.points, "score": round(r.earned, 4), "passed": r.n_passed,
                 "cases": [{"label": c.label, "passed": c.passed, "message": c.message}
                           for c in r.cases]} for name, r in g.reports.items()}})
-    return {"settings": settings or {}, "submissions": rows}
+    data = {"settings": settings or {}, "submissions": rows}
+    if batch is not None:
+        data["batch"] = batch
+    return data
 
 
-def write_json(grades, path, settings=None):
+def write_json(grades, path, settings=None, positions=None, batch=None):
     """Write :func:`report_data` to ``path``."""
-    Path(path).write_text(json.dumps(report_data(grades, settings), indent=1), "utf-8")
+    data = report_data(grades, settings, positions, batch)
+    Path(path).write_text(json.dumps(data, indent=1), "utf-8")
 
 
 class Progress:
