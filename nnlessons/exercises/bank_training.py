@@ -15,7 +15,11 @@ import numpy as np
 from .. import activations, losses
 from .codec import Source
 from .core import Exercise, case, hidden
-from .judges import ListOf, Numbers, Several
+from .judges import ListOf, Named, Numbers, PathOf, Several
+
+
+def _twice(array):
+    return array, array.copy()
 
 
 def _mse_cases(rng):
@@ -24,8 +28,9 @@ def _mse_cases(rng):
                    rng.uniform(0, 1, n)),
             hidden("random 2-D targets and predictions", rng.normal(size=(4, 3)),
                    rng.normal(size=(4, 3)), hint="average over all elements, not per row"),
-            hidden("a perfect prediction", np.full(5, 0.5), np.full(5, 0.5)),
-            hidden("a single sample", [1.0], [0.25])]
+            hidden("a perfect prediction", *_twice(np.full(int(rng.integers(2, 9)),
+                                                           float(rng.uniform())))),
+            hidden("a single sample", [float(rng.integers(0, 2))], [float(rng.uniform())])]
 
 
 def _center(X):
@@ -57,6 +62,10 @@ def _gender_partials(x, y_true, w, b):
         dypred_dh1 * df(z1), dypred_dh2 * df(z2), df(z3),         # b1, b2, b3
     ]
     return dL_dypred * np.array(partials, dtype=float)
+
+
+#: The partials of gender_partials, in the order it returns them.
+PARTIALS = tuple(f"dL/dw{i}" for i in range(1, 7)) + tuple(f"dL/db{i}" for i in range(1, 4))
 
 
 def _gender_cases(rng):
@@ -128,7 +137,8 @@ def _gd_cases(rng):
             hidden("a random elongated 2-D bowl", Source(f"lambda x: np.array({scales!r}) * x"),
                    rng.normal(size=2), 0.05, 8),
             hidden("zero steps", Source("lambda x: 2 * x"), rng.normal(size=3), 0.1, 0),
-            hidden("a too large learning rate", Source("lambda x: 2 * x"), 1.0, 1.5, 5)]
+            hidden("a too large learning rate", Source("lambda x: 2 * x"),
+                   float(rng.uniform(0.5, 2)), float(rng.uniform(1.1, 2)), 5)]
 
 
 def _momentum_step(param, grad, velocity, learning_rate, momentum):
@@ -196,6 +206,7 @@ EXERCISES = [
                            np.array([0.5, -0.2, 0.3, 0.1, -0.4, 0.8]),
                            np.array([0.1, -0.1, 0.2]), label="Bob, other weights")),
         hidden_cases=_gender_cases,
+        compare=Named(names=PARTIALS),
         hint="dL/dw1 = dL/dy_pred * dy_pred/dh1 * dh1/dw1, with dL/dy_pred = -2 (y_true - "
              "y_pred); the order is w1..w6, then b1, b2, b3",
     ),
@@ -229,6 +240,7 @@ EXERCISES = [
                       case(Source("lambda x: np.array([2 * x[0], 20 * x[1]])"),
                            np.array([1.0, 1.0]), 0.05, 2)),
         hidden_cases=_gd_cases,
+        compare=PathOf(),
         hint="start the path with x0, then append x = x - learning_rate * grad(x) n_steps "
              "times; return np.array(path)",
     ),
