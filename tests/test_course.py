@@ -259,3 +259,30 @@ def test_lab_starts_and_ctrl_c_stops_it_cleanly(tmp_path):
     assert not _answers(f"http://127.0.0.1:{port}/api/status"), "still serving"
     left = subprocess.run(["pgrep", "-f", f"port={port}"], capture_output=True, text=True)
     assert left.stdout.strip() in ("", str(pid)), f"left running: {left.stdout}"
+
+
+def test_constraints_satisfy_the_declared_ranges():
+    """constraints.txt pins a version of every declared requirement, inside its range."""
+    requirements = require_module("packaging.requirements")
+    tomllib = require_module("tomllib")
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = list(pyproject["project"]["dependencies"])
+    for extra in ("lab", "site", "test", "reference"):
+        declared += pyproject["project"]["optional-dependencies"][extra]
+    pinned = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pinned[name.lower().replace("_", "-")] = version
+    for text in declared:
+        requirement = requirements.Requirement(text)
+        name = requirement.name.lower().replace("_", "-")
+        if name == "nnlessons":
+            continue
+        assert name in pinned, f"{name} is not in constraints.txt"
+        assert requirement.specifier.contains(pinned[name], prereleases=True), \
+            f"constraints.txt pins {name}=={pinned[name]}, outside {requirement.specifier}"
+
+
+def require_module(name):
+    return pytest.importorskip(name)
