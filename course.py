@@ -129,7 +129,10 @@ def lab_command(args, euid=None):
     """The ``jupyter lab`` command line for ``args`` (adds --allow-root when run as root)."""
     if euid is None:
         euid = os.geteuid() if hasattr(os, "geteuid") else 1
-    command = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT}", LESSON]
+    # The lesson as a file argument opens it in the browser JupyterLab starts; as the default
+    # URL, the address JupyterLab prints (with --no-browser, in a container) opens it too.
+    command = [str(BIN / "jupyter"), "lab", f"--ServerApp.root_dir={ROOT}",
+               f"--LabApp.default_url=/lab/tree/{LESSON}", LESSON]
     if euid == 0 and "--allow-root" not in args:
         command.append("--allow-root")
     return command + list(args)

@@ -141,6 +141,7 @@ def test_lab_command_adds_allow_root_only_for_root(course):
     assert "--allow-root" not in course.lab_command([], euid=1000)
     assert course.lab_command(["--allow-root"], euid=0).count("--allow-root") == 1
     assert course.LESSON in as_root
+    assert f"--LabApp.default_url=/lab/tree/{course.LESSON}" in as_root
 
 
 def test_lab_hands_over_to_jupyter_and_says_how_to_reach_it(course, monkeypatch, capsys):
