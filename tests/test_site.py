@@ -214,3 +214,48 @@ def _markdown_sources(stem):
     nb = nbformat.read(ROOT / "solutions" / f"{stem}.ipynb", as_version=4)
     return tuple(re.sub(r"`[^`]*`", "", c.source) for c in nb.cells
                  if c.cell_type == "markdown")
+
+
+def test_solution_markers_stop_the_build():
+    nbformat = require("nbformat")
+    from nnlessons import website
+
+    source = "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    with pytest.raises(website.SiteError, match="BEGIN SOLUTION"):
+        website.check_no_solutions(nb, "01_x")
+    nb.cells[0].source = "def f():\n    raise NotImplementedError"
+    website.check_no_solutions(nb, "01_x")
+
+
+def test_lesson_pages_are_learner_notebooks_with_the_site_note():
+    """Every page starts from the learner's stubs; the note says where to do the exercises."""
+    require("nbformat")
+    from nnlessons import website
+
+    sources = dict(website._lesson_sources(ROOT))
+    assert sorted(sources) == LESSONS
+    nb = website._prepare(sources["01_neuron"], "01_neuron")
+    text = "\n".join(cell.source for cell in nb.cells)
+    assert "raise NotImplementedError" in text and "BEGIN SOLUTION" not in text
+    assert "course website" in nb.cells[1].source and "notebooks/01_neuron.ipynb" in text
+    assert website.lesson_title(nb, "01_neuron").startswith("01")
+
+
+def test_navigation_links_and_readme_summaries():
+    from nnlessons import website
+
+    lessons = [("00_a", "00 · A"), ("01_b", "01 · B"), ("02_c", "02 · C")]
+    first, middle, last = (website._nav(lessons, i, "top") for i in range(3))
+    assert 'href="01_b.html"' in first and "nnl-prev" not in first
+    assert 'href="00_a.html"' in middle and 'href="02_c.html"' in middle
+    assert "nnl-next" not in last and 'href="../index.html"' in last
+    summaries = website.readme_summaries(ROOT)
+    assert set(LESSONS) <= set(summaries)
+
+
+def test_bad_jobs_is_refused_with_its_value(tmp_path):
+    from nnlessons import website
+
+    with pytest.raises(ValueError, match="jobs must be an integer >= 1, got 0"):
+        website.build(ROOT, tmp_path / "site", jobs=0)
