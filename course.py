@@ -143,12 +143,12 @@ def lab(args):
     os.chdir(ROOT)
     command = lab_command(args)
     remote = any(a.startswith("--ip") for a in args)
-    say("\nStarting JupyterLab with lesson 00 open; it prints the address to open "
-        "(http://localhost:8888/lab?token=...).")
+    say("\nStarting JupyterLab with lesson 00 open; below, it prints the address to open "
+        "(http://localhost:8888/lab/tree/...?token=...).")
     if not remote:
         say("In a container (Docker) or on a remote machine, start it with\n"
             "    python3 course.py lab --ip=0.0.0.0 --no-browser\n"
-            "and open http://<that machine>:8888/lab?token=... in your browser.")
+            "and open that address with the machine's name in place of localhost.")
     say("Stop it with Ctrl-C twice (or Ctrl-C, then y).\n")
     if os.name == "nt":   # no exec on Windows: wait for JupyterLab and pass its exit status on
         try:
