@@ -15,7 +15,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import require, require_program
 
 ROOT = Path(__file__).resolve().parents[1]
