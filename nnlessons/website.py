@@ -317,14 +317,18 @@ def copy_mathjax(out):
     carries MathJax's release files; the site needs ``tex-svg.js`` and the TeX extensions it
     loads on demand.
     """
-    try:
-        import mathjax
-    except ImportError as err:
+    import importlib.util
+
+    spec = importlib.util.find_spec("mathjax")
+    if spec is None:
         raise SiteError("the site needs MathJax from the package django-static-mathjax: "
-                        "pip install -e '.[site]' (python3 course.py site installs it)") from err
-    source = Path(mathjax.__file__).parent / "static" / "mathjax"
-    if not (source / "es5" / "tex-svg.js").exists():
-        raise SiteError(f"no MathJax 3 in {source}: reinstall django-static-mathjax")
+                        "pip install -e '.[site]' (python3 course.py site installs it)")
+    # A plain package in recent releases, a namespace package (no __file__) in older ones.
+    folders = [Path(p) / "static" / "mathjax" for p in spec.submodule_search_locations or ()]
+    source = next((f for f in folders if (f / "es5" / "tex-svg.js").exists()), None)
+    if source is None:
+        raise SiteError(f"no MathJax 3 (es5/tex-svg.js) in {folders}: "
+                        "reinstall django-static-mathjax")
     target = Path(out) / "mathjax"
     if target.exists():
         shutil.rmtree(target)
