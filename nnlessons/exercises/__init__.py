@@ -19,8 +19,8 @@ Exercises by lesson (points): 00 ``double`` (0, warm-up); 01 ``sigmoid`` (1),
 ``center`` (1); 05 ``gender_partials`` (3), ``numerical_gradient`` (2), ``backprop`` (4);
 06 ``sgd_step`` (2), ``gradient_descent`` (2), ``train_sgd`` (4); 07 ``momentum_step`` (2),
 ``adam_step`` (3); 08 ``split_indices`` (2), ``minibatches`` (2); 09
-``polynomial_features`` (1),
-``k_fold_indices`` (2); 10 ``one_hot`` (1), ``accuracy`` (1), ``confusion_matrix`` (2).
+``polynomial_features`` (1), ``k_fold_indices`` (2); 10 ``one_hot`` (1), ``accuracy`` (1),
+``confusion_matrix`` (2).
 
 Introduced in lesson 00 (how to check an exercise). Left out: timeouts and process
 isolation, which belong to the grader (:mod:`nnlessons.grading`).
