@@ -142,7 +142,7 @@ def _loop(order_of, loss_every_batch=False, in_place=False):
             weights, biases = list(weights), list(biases)
         fixed = rng.permutation(len(X))
         losses = []
-        for epoch in range(n_epochs):
+        for _ in range(n_epochs):
             order = order_of(rng, fixed, len(X))
             for start in range(0, len(X), batch_size):
                 batch = order[start:start + batch_size]
