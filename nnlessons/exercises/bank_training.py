@@ -399,9 +399,12 @@ def _functions():
             Source(UPDATE_SOURCE, name="sgd_step"))
 
 
-def _train_sgd(weights, biases, X, Y, forward, backprop, update, learning_rate=0.1,
-               n_epochs=100, batch_size=1, rng=0):
-    """Mini-batch SGD: one rng.permutation per epoch, batches in that order, loss per epoch."""
+def _train_sgd(weights, biases, X, Y, forward, backprop, update, learning_rate, n_epochs,
+               batch_size, rng):
+    """Mini-batch SGD: one rng.permutation per epoch, batches in that order, loss per epoch.
+
+    ``rng`` is a seed; the judge also passes a ``_KeepOrder`` to replay wrong shuffles.
+    """
     rng = rng if isinstance(rng, _KeepOrder) else np.random.default_rng(rng)
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     weights, biases = list(weights), list(biases)
