@@ -269,29 +269,59 @@ def own_cell(cells, name):
     return found
 
 
-def definitions(cells, skip=None):
-    """The import, function and class statements of ``cells`` (except cell ``skip``).
+def _bound(node):
+    """The names an import statement binds (None for ``import *``)."""
+    names = set()
+    for alias in node.names:
+        if alias.name == "*":
+            return None
+        names.add(alias.asname or alias.name.split(".")[0])
+    return names
+
+
+def _used(trees):
+    names = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+    return names
+
+
+def definitions(cells, skip=None, own=None):
+    """The function and class statements of ``cells`` (except cell ``skip``), and the
+    import statements that bind a name those (or the ``own`` cell's source) use.
+
+    Imports nothing needs (``matplotlib.pyplot as plt`` for plots) are left out: they cost
+    time and, under a small memory limit, address space.
 
     Returns
     -------
     list of (int, str)
-        Per cell that has any: its number and those statements' source.
+        One per statement: its cell number and its source, on the same line as in the
+        cell (so that error messages name the learner's lines).
     """
-    out = []
+    parsed = []
     for number, source in cells:
         if number == skip or not any(w in source for w in ("def ", "class ", "import ")):
             continue
-        text = python_source(source)
         tree = _parse(source)
-        if tree is None:
-            continue
-        lines = text.splitlines(True)
-        kept = ["\n"] * len(lines)  # other lines blank: line numbers stay the cell's
+        if tree is not None:
+            parsed.append((number, python_source(source).splitlines(True), tree))
+    bodies = [n for _, _, tree in parsed for n in tree.body
+              if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    own_tree = _parse(own) if own else None
+    used = _used(bodies + ([own_tree] if own_tree is not None else []))
+    out = []
+    for number, lines, tree in parsed:
         for node in tree.body:
-            if isinstance(node, _KEEP):
-                first = min([node.lineno] + [d.lineno for d in
-                                             getattr(node, "decorator_list", [])])
-                kept[first - 1:node.end_lineno] = lines[first - 1:node.end_lineno]
-        if any(line.strip() for line in kept):
-            out.append((number, "".join(kept)))
+            if not isinstance(node, _KEEP):
+                continue
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound = _bound(node)
+                if bound is not None and not bound & used:
+                    continue
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            text = "\n" * (first - 1) + "".join(lines[first - 1:node.end_lineno])
+            out.append((number, text))
     return out

@@ -252,7 +252,8 @@ class _Run:
             own = own_cell(cells, name)
             setups[name] = dict(allowed=list(getattr(plan.exercises[name], "allowed", ())),
                                 stub_source=plan.stub_source(name),
-                                cells=definitions(cells, skip=own[0] if own else None),
+                                cells=definitions(cells, skip=own[0] if own else None,
+                                                  own=own[1] if own else None),
                                 own=own)
         alive, ready = self.bring_up(), []
         for name in names:  # phase 1: every exercise's cells and public cases
