@@ -1,16 +1,20 @@
 """The ``nnlessons`` command: ``nnlessons grade ...`` and ``nnlessons release ...``.
 
-``nnlessons grade SUBMISSION.ipynb ... [--timeout SECONDS] [--out grades.csv]
-[--feedback DIR] [--json REPORT.json] [--jobs N]`` grades submitted notebooks (see
-:mod:`nnlessons.grading` and docs/instructors.md). A folder stands for every notebook
-under it. ``nnlessons release`` writes the learners' notebooks from the solutions (it is
+``nnlessons grade SUBMISSION.ipynb ... [--timeout SECONDS] [--budget SECONDS]
+[--out grades.csv] [--feedback DIR] [--json REPORT.json] [--jobs N] [--exercises NAMES]
+[--seed-file FILE] [--no-sandbox]`` grades submitted notebooks, each kernel in a
+bubblewrap sandbox (see :mod:`nnlessons.grading` and docs/instructors.md). A folder
+stands for every notebook under it (symbolic links are listed, never followed: they
+become ``refused`` rows). Hidden cases use a fresh secret seed unless ``--seed`` or
+``--seed-file`` gives one; the seed is written to the JSON report only. ``nnlessons release`` writes the learners' notebooks from the solutions (it is
 ``python -m nnlessons.authoring release``).
 
 Exit status: 0 when every submission was graded, whatever its score or status (a file
 that is not a notebook is a row with status ``unreadable`` and 0 points); 1 when the
-grader itself failed (a kernel could not start, the package's files changed during the
-batch, an output could not be written); 2 for bad arguments, including a path that does
-not exist (so that a typo is caught before a long batch starts).
+grader itself failed (the sandbox does not work and ``--no-sandbox`` was not given, a
+kernel could not start, the package's files changed during the batch, an output could not
+be written); 2 for bad arguments, including a path that does not exist (so that a typo is
+caught before a long batch starts).
 
 Not part of any lesson; introduced for instructors.
 """
@@ -72,6 +76,8 @@ def parser():
                    help="notebooks (.ipynb), or folders holding them")
     g.add_argument("--timeout", type=_positive("--timeout"), default=60.0, metavar="SECONDS",
                    help="time limit for each cell and for each exercise (default 60)")
+    g.add_argument("--budget", type=_positive("--budget"), default=300.0, metavar="SECONDS",
+                   help="time limit for a whole submission (default 300)")
     g.add_argument("--out", default="grades.csv", metavar="CSV",
                    help="the grades table to write (default grades.csv)")
     g.add_argument("--feedback", metavar="DIR", help="write one feedback file per submission")
@@ -79,13 +85,21 @@ def parser():
     g.add_argument("--json", metavar="REPORT", help="write the full report as JSON")
     g.add_argument("--jobs", type=_positive("--jobs", int), default=os.cpu_count() or 1,
                    metavar="N", help="kernels run in parallel (default: the number of CPUs)")
-    g.add_argument("--seed", type=_seed, default=0,
-                   help="seed of the hidden cases (default 0; keep yours private)")
+    g.add_argument("--seed", type=_seed, default=None,
+                   help="seed of the hidden cases, to regrade alike (default: a fresh "
+                        "secret one, written to the --json report)")
+    g.add_argument("--seed-file", metavar="FILE",
+                   help="read the seed from FILE (keeps it off the command line)")
     g.add_argument("--memory-limit", type=memory_size, default="2G", metavar="SIZE",
                    help="address-space limit of each kernel, e.g. 2G, 512M, none (default 2G)")
     g.add_argument("--exercises", metavar="NAMES",
                    help="comma-separated exercises or lessons (01 or 01_neuron) to grade "
-                        "every submission on (default: detected per notebook)")
+                        "every submission on (default: the lesson each file is named after)")
+    g.add_argument("--max-size", type=memory_size, default="20M", metavar="SIZE",
+                   help="largest notebook file read (default 20M)")
+    g.add_argument("--no-sandbox", action="store_true",
+                   help="run kernels without the bubblewrap sandbox (prints what is then "
+                        "unprotected)")
     g.add_argument("--quiet", action="store_true", help="no progress display")
     g.add_argument("--no-package-check", action="store_true",
                    help="do not stop when the package's files change during the batch")
@@ -107,10 +121,13 @@ def find_notebooks(paths):
     """
     found = []
     for path in map(Path, paths):
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.ipynb")
-                            if ".ipynb_checkpoints" not in p.parts)
-        elif path.exists():
+        if path.is_dir() and not path.is_symlink():
+            inside = []
+            for folder, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
+                inside += [Path(folder) / f for f in files if f.endswith(".ipynb")]
+            found += sorted(inside)
+        elif path.exists() or path.is_symlink():
             found.append(path)
         else:
             raise FileNotFoundError(
@@ -127,43 +144,60 @@ def grade_command(args):
               "pip install 'nnlessons[lab]'", file=sys.stderr)
         return 1
 
+    from .grading.report import printable
+
     try:
         paths = find_notebooks(args.submissions)
         only = [s.strip() for s in args.exercises.split(",")] if args.exercises else None
-        plan = grading.Plan(seed=args.seed, only=only)
+        seed = args.seed
+        if args.seed_file:
+            text = Path(args.seed_file).read_text(encoding="utf-8").strip()
+            if not text.isdigit():
+                raise ValueError(f"--seed-file must hold an integer >= 0, got {text[:20]!r}")
+            seed = int(text)
+        plan = grading.Plan(seed=seed, only=only)
         for output in (args.out, args.json):  # fail before the batch, not after it
             if output:
                 Path(output).parent.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError) as err:
-        print(f"nnlessons grade: error: {err}", file=sys.stderr)
+        print(f"nnlessons grade: error: {printable(err)}", file=sys.stderr)
         return 2
     if not paths:
         print("nnlessons grade: error: no notebooks found", file=sys.stderr)
         return 2
     start = time.monotonic()
     progress = grading.Progress(len(paths), enabled=not args.quiet)
+    if args.no_sandbox:
+        print("nnlessons grade: WARNING: grading without the sandbox; unprotected:",
+              file=sys.stderr)
+        for item in grading.sandbox.UNPROTECTED:
+            print(f"  - {item}", file=sys.stderr)
     if not args.quiet:
         print(f"grading {len(paths)} submission(s), {args.jobs} at a time", file=sys.stderr)
     try:
         grades = grading.grade(paths, plan=plan, jobs=args.jobs, progress=progress,
-                               timeout=args.timeout, memory_limit=args.memory_limit,
+                               timeout=args.timeout, budget=args.budget,
+                               memory_limit=args.memory_limit, max_bytes=args.max_size,
+                               sandbox=not args.no_sandbox,
                                watch=[] if args.no_package_check else None)
         grading.write_csv(grades, args.out, order=plan.exercises)
-        settings = {"seed": args.seed, "timeout": args.timeout,
-                    "memory_limit": args.memory_limit, "exercises": only}
+        settings = {"seed": plan.seed, "timeout": args.timeout, "budget": args.budget,
+                    "memory_limit": args.memory_limit, "exercises": only,
+                    "sandbox": not args.no_sandbox}
         if args.json:
             grading.write_json(grades, args.json, settings)
         if args.feedback:
             grading.write_feedback(grades, args.feedback, ("md", "html") if args.html else ("md",))
     except (grading.GraderError, OSError) as err:
-        print(f"nnlessons grade: the grader failed: {err}", file=sys.stderr)
+        print(f"nnlessons grade: the grader failed: {printable(err)}", file=sys.stderr)
         return 1
     failed = [g.submission for g in grades if g.status == "grader-error"]
     if not args.quiet:
         print(f"graded {len(grades)} submission(s) in {time.monotonic() - start:.1f} s; "
               f"wrote {args.out}", file=sys.stderr)
     if failed:
-        print(f"nnlessons grade: the grader failed on {', '.join(failed)}", file=sys.stderr)
+        print(f"nnlessons grade: the grader failed on {printable(', '.join(failed))}",
+              file=sys.stderr)
         return 1
     return 0
 

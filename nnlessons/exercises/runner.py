@@ -34,6 +34,8 @@ True
 import copy
 import json
 import linecache
+import os
+import sys
 import traceback
 import warnings
 from dataclasses import dataclass
@@ -184,8 +186,57 @@ def judge_outcome(exercise, case, outcome):
     return failed_case(case, _with_hint(message, case.hint or exercise.hint))
 
 
-def run_case(exercise, case, fn):
+class _PackageWatch:
+    """Notes the package functions the learner's code calls directly (a profile hook):
+    any function of ``nnlessons`` but those the exercise allows (``Exercise.allowed``)
+    and the case arguments' own code (``Source``)."""
+
+    def __init__(self, exercise):
+        import nnlessons
+
+        self.root = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+        self.free = (os.path.join(self.root, "exercises", "codec.py"),)
+        self.allowed = {getattr(getattr(nnlessons, n, None), "__code__", None)
+                        for n in getattr(exercise, "allowed", ())}
+        self.used = []
+
+    def _hook(self, frame, event, arg):
+        if event != "call":
+            return
+        code, caller = frame.f_code, frame.f_back
+        if (code.co_filename.startswith(self.root) and code not in self.allowed
+                and not code.co_filename.startswith(self.free) and caller is not None
+                and not caller.f_code.co_filename.startswith(self.root)):
+            self.used.append(code.co_name.lstrip("_"))
+
+    def __enter__(self):
+        self.previous = sys.getprofile()
+        sys.setprofile(self._hook)
+        return self
+
+    def __exit__(self, *exc):
+        sys.setprofile(self.previous)
+
+
+def _from_check():
+    frame = sys._getframe(2)
+    for _ in range(3):  # check() -> [its list comprehension] -> run_case
+        if frame is None:
+            return False
+        code = frame.f_code
+        if code.co_name == "check" and code.co_filename.endswith(
+                os.path.join("exercises", "__init__.py")):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def run_case(exercise, case, fn, watch=None):
     """Run ``fn`` on ``case`` in this process and judge it.
+
+    With ``watch`` (default: when called by ``nl.check``, the learner's self-check), an
+    answer that calls the package's own code (other than ``exercise.allowed``) fails with
+    kind ``forbidden``. (Tests and ``grade`` call the references through wrappers.)
 
     Examples
     --------
@@ -194,7 +245,17 @@ def run_case(exercise, case, fn):
     >>> print(run_case(ex, ex.cases()[0], lambda x: 1 / 0))  # doctest: +ELLIPSIS
     ✗ double(2.0): raised ZeroDivisionError: division by zero (line 1 of your function: ...)
     """
-    outcome = call_learner(fn, case.args, case.kwargs, exercise.params)
+    if not (_from_check() if watch is None else watch):
+        return judge_outcome(exercise, case,
+                             call_learner(fn, case.args, case.kwargs, exercise.params))
+    with _PackageWatch(exercise) as watch:
+        outcome = call_learner(fn, case.args, case.kwargs, exercise.params)
+    if watch.used:
+        message = (f"your `{exercise.name}` calls the package's "
+                   f"{', '.join(dict.fromkeys(watch.used))}: write it with numpy")
+        if "kind" in getattr(CaseResult, "__dataclass_fields__", {}):
+            return CaseResult(case.label, False, message, kind="forbidden")
+        return failed_case(case, message)
     return judge_outcome(exercise, case, outcome)
 
 

@@ -17,18 +17,26 @@ Introduced for instructors (docs/instructors.md); not part of any lesson.
 import csv
 import html
 import json
+import re
 import sys
 import time
+import unicodedata
 from pathlib import Path
+
+# Spreadsheet formula prefixes (OWASP, CSV injection): such a cell gets a leading quote.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 STATUS_TEXT = {
     "ok": "The notebook ran from top to bottom.",
     "error": "Some cells raised errors; the rest of the notebook still ran.",
     "timeout": "Some code was stopped at the time limit.",
+    "memory": "Some code ran out of memory (the memory limit of grading).",
     "kernel-died": ("The notebook's Python process died (os._exit, a crash); exercises "
                     "not graded by then score 0."),
     "no-exercises": "No exercise of the course was found in this notebook.",
     "unreadable": "This file could not be read as a notebook.",
+    "refused": ("This file was not read: it is not a regular notebook file (a link, a "
+                "FIFO, a device) or it is too large."),
     "grader-error": "The grader failed on this notebook; your instructor will look into it.",
 }
 
@@ -42,6 +50,40 @@ def fmt(points):
     ('2.5', '3', '0.67')
     """
     return f"{points:.2f}".rstrip("0").rstrip(".")
+
+
+def printable(text):
+    """``text`` with control characters (and bidirectional overrides) escaped.
+
+    For terminals, Markdown and HTML: an escape sequence or a carriage return in a file
+    name or a message can neither recolour a terminal nor forge a line.
+
+    Examples
+    --------
+    >>> printable("ann\\r\\x1b[2Kbo\\u202e.ipynb")
+    'ann\\\\r\\\\x1b[2Kbo\\\\u202e.ipynb'
+    """
+    out = []
+    for char in str(text):
+        if char in "\n\r\t" or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            code = ord(char)
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(
+                char, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def csv_cell(text):
+    """A text cell for grades.csv, neutralised against spreadsheet formulas (OWASP).
+
+    Examples
+    --------
+    >>> csv_cell("=HYPERLINK(1)"), csv_cell("@sum"), csv_cell("ann.ipynb")
+    ("'=HYPERLINK(1)", "'@sum", 'ann.ipynb')
+    """
+    text = str(text)
+    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def columns(grades, order=None):
@@ -81,7 +123,8 @@ def write_csv(grades, path, order=None):
         writer.writerow(["submission", *names, "total", "max", "status"])
         for g in grades:
             scores = [fmt(g.reports[n].earned) if n in g.reports else "" for n in names]
-            writer.writerow([g.submission, *scores, fmt(g.total), fmt(g.max), g.status])
+            writer.writerow([csv_cell(g.submission), *scores, fmt(g.total), fmt(g.max),
+                             csv_cell(g.status)])
 
 
 def hidden_reason(message):
@@ -163,17 +206,17 @@ def feedback_markdown(grade):
     - ✓ relu(-0.5): right
     - ✗ hidden case 1 (zeros): wrong value
     """
-    out = [f"# Feedback: {grade.submission}", "",
+    out = [f"# Feedback: {_md(grade.submission)}", "",
            f"**Score: {fmt(grade.total)} / {fmt(grade.max)}**", "",
            STATUS_TEXT.get(grade.status, grade.status), ""]
     if grade.reports:
         out += ["| Exercise | Points | Cases right |", "|---|---|---|"]
         for name, r in grade.reports.items():
-            out.append(f"| `{name}` | {fmt(r.earned)} / {fmt(r.points)} | "
+            out.append(f"| `{_md(name)}` | {fmt(r.earned)} / {fmt(r.points)} | "
                        f"{r.n_passed} of {len(r.cases)} |")
         out.append("")
     for name, r in grade.reports.items():
-        out += [f"## `{name}`: {fmt(r.earned)} / {fmt(r.points)}", ""]
+        out += [f"## `{_md(name)}`: {fmt(r.earned)} / {fmt(r.points)}", ""]
         out += [f"- {'✓' if kind == 'ok' else '✗'} {_md(text)}" for kind, text in case_lines(r)]
         out.append("")
     notes = _notes(grade)
@@ -183,15 +226,21 @@ def feedback_markdown(grade):
 
 
 def _md(text):
-    """Escape text for Markdown (a learner's message must not inject markup)."""
-    for char in "\\`*_[]<>|#":
+    """Escape text for Markdown (a learner's message must not inject markup or lines)."""
+    text = printable(str(text).replace("\n", " "))
+    for char in "\\`*_[]<>|#&~":
         text = text.replace(char, "\\" + char)
-    return text.replace("\n", " ")
+    return text
+
+
+def _e(text):
+    """Escape text for HTML, control characters included."""
+    return html.escape(printable(text))
 
 
 def feedback_html(grade):
     """The learner's feedback as a standalone HTML page."""
-    e = html.escape
+    e = _e
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Feedback: "
              f"{e(grade.submission)}</title><style>body{{font-family:sans-serif;"
              "max-width:50em;margin:2em auto}.ok{color:#1a7f37}.bad{color:#cf222e}"
@@ -282,7 +331,7 @@ class Progress:
         if not self.enabled:
             return
         elapsed = time.monotonic() - self.start
-        line = (f"{grade.submission}: {fmt(grade.total)} / {fmt(grade.max)} "
+        line = (f"{printable(grade.submission)}: {fmt(grade.total)} / {fmt(grade.max)} "
                 f"({grade.status}, {grade.seconds:.1f} s)")
         if self.tty:
             filled = int(20 * self.done / max(self.total, 1))
