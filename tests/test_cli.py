@@ -22,6 +22,7 @@ import crafted  # noqa: E402
     (["--jobs", "0"], "--jobs must be > 0, got 0"),
     (["--memory-limit", "lots"], "--memory-limit must be a size like 2G, 512M or none"),
     (["--seed", "-3"], "--seed must be an integer >= 0, got '-3'"),
+    (["--budget", "0"], "--budget must be > 0, got 0"),
 ])
 def test_bad_options_are_usage_errors(args, message, capsys, tmp_path):
     notebook = tmp_path / "a.ipynb"
@@ -63,24 +64,51 @@ def test_release_is_delegated_to_the_authoring_tool(monkeypatch):
     assert calls == [["release", "--check", "01"]]
 
 
+def test_folders_list_symlinks_without_following_them(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "01.ipynb").write_text("{}")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "in" / "02.ipynb").symlink_to(tmp_path / "real" / "01.ipynb")
+    assert cli.find_notebooks([tmp_path / "in"]) == [tmp_path / "in" / "02.ipynb"]
+
+
+@pytest.mark.slow
 def test_grade_writes_every_output_and_exits_0(tmp_path):
     [good] = crafted.write_all(tmp_path / "in", names=["correct"])
     garbage = tmp_path / "in" / "01_neuron.ipynb"
     garbage.write_text("this is not a notebook")
+    (tmp_path / "seed").write_text("7\n")
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, "-m", "nnlessons.cli", "grade", str(good), str(garbage),
          "--out", str(out / "grades.csv"), "--json", str(out / "report.json"),
          "--feedback", str(out / "feedback"), "--html", "--timeout", "30", "--jobs", "2",
-         "--seed", "7", "--memory-limit", "1536M"],
+         "--seed-file", str(tmp_path / "seed"), "--memory-limit", "1536M"],
         capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(open(out / "grades.csv")))
     assert [(r["submission"], r["total"], r["max"], r["status"]) for r in rows] == [
-        ("correct.ipynb", "2", "2", "ok"), ("01_neuron.ipynb", "0", "2", "unreadable")]
+        ("correct/01_neuron.ipynb", "2", "2", "ok"), ("01_neuron.ipynb", "0", "2", "unreadable")]
     report = json.loads((out / "report.json").read_text())
-    assert report["settings"]["seed"] == 7
+    assert report["settings"]["seed"] == 7 and report["settings"]["sandbox"] is True
     assert report["submissions"][0]["exercises"]["sigmoid"]["passed"] == 9
-    assert "**Score: 2 / 2**" in (out / "feedback" / "correct.md").read_text()
+    assert "**Score: 2 / 2**" in (out / "feedback" / "correct" / "01_neuron.md").read_text()
     assert "Score: 0 / 2" in (out / "feedback" / "01_neuron.html").read_text()
     assert "[2/2]" in result.stderr and "graded 2 submission(s)" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_default_seed_is_secret_and_recorded_for_the_instructor(tmp_path):
+    [good] = crafted.write_all(tmp_path / "in", names=["correct"])
+    result = subprocess.run(
+        [sys.executable, "-m", "nnlessons.cli", "grade", str(good), "--out",
+         str(tmp_path / "g.csv"), "--json", str(tmp_path / "r.json"), "--feedback",
+         str(tmp_path / "fb"), "--no-sandbox"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    seed = json.loads((tmp_path / "r.json").read_text())["settings"]["seed"]
+    assert isinstance(seed, int) and seed != 0
+    assert str(seed) not in (tmp_path / "fb" / "correct" / "01_neuron.md").read_text()
+    assert "without the sandbox; unprotected:" in result.stderr
+    assert "the network" in result.stderr

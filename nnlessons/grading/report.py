@@ -123,8 +123,8 @@ def write_csv(grades, path, order=None):
         writer.writerow(["submission", *names, "total", "max", "status"])
         for g in grades:
             scores = [fmt(g.reports[n].earned) if n in g.reports else "" for n in names]
-            writer.writerow([csv_cell(g.submission), *scores, fmt(g.total), fmt(g.max),
-                             csv_cell(g.status)])
+            writer.writerow([csv_cell(printable(g.submission)), *scores, fmt(g.total),
+                             fmt(g.max), csv_cell(g.status)])
 
 
 def hidden_reason(message):

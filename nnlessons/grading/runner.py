@@ -266,6 +266,8 @@ class _Run:
             alive = self.phase("setup", name, cases=item.public, **setups[name])
             if alive:
                 ready.append(name)
+            else:  # the namespaces built so far went with the kernel
+                ready = []
         for name in names:  # phase 2: hidden cases, no learner text kept from here on
             if self.remaining() <= 0:
                 break
