@@ -6,7 +6,8 @@
 bubblewrap sandbox (see :mod:`nnlessons.grading` and docs/instructors.md). A folder
 stands for every notebook under it (symbolic links are listed, never followed: they
 become ``refused`` rows). Hidden cases use a fresh secret seed unless ``--seed`` or
-``--seed-file`` gives one; the seed is written to the JSON report only. ``nnlessons release`` writes the learners' notebooks from the solutions (it is
+``--seed-file`` gives one; the seed is written to the JSON report only.
+``nnlessons release`` writes the learners' notebooks from the solutions (it is
 ``python -m nnlessons.authoring release``).
 
 Exit status: 0 when every submission was graded, whatever its score or status (a file

@@ -20,9 +20,15 @@ import pytest
 
 from nnlessons.exercises import EXERCISES
 from nnlessons.exercises.codec import encode
-from nnlessons.exercises.runner import encode_case, run_encoded
-from nnlessons.grading import Plan, Progress, SubmissionGrade, grade_submission, write_csv
-from nnlessons.grading import kernel_side
+from nnlessons.exercises.runner import run_encoded
+from nnlessons.grading import (
+    Plan,
+    Progress,
+    SubmissionGrade,
+    grade_submission,
+    kernel_side,
+    write_csv,
+)
 from nnlessons.grading.batch import _changes, build_runtime, fingerprint, labels_for
 from nnlessons.grading.kernel import KernelSession
 from nnlessons.grading.plan import STUBS, definitions, own_cell
@@ -30,7 +36,6 @@ from nnlessons.grading.report import (
     csv_cell,
     feedback_html,
     feedback_markdown,
-    hidden_reason,
     printable,
 )
 from nnlessons.grading.runner import Refused, read_bytes, read_notebook

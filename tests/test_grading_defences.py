@@ -12,7 +12,6 @@ come out exactly as they would alone.
 import csv
 import hashlib
 import io
-import json
 import os
 import re
 import resource
@@ -189,7 +188,7 @@ def test_5_no_secret_seed_or_hidden_input_in_the_learner_s_feedback(batch):
     for g in batch.grades:
         for text in (feedback_markdown(g), feedback_html(g)):
             assert SECRET not in text and "nnlessons grade" not in text
-            assert f"seed {seed}" not in text and f"--seed" not in text
+            assert f"seed {seed}" not in text and "--seed" not in text
     for case in row.reports["neuron_output"].cases:
         assert "STASH" not in case.message
 

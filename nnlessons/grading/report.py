@@ -17,7 +17,6 @@ Introduced for instructors (docs/instructors.md); not part of any lesson.
 import csv
 import html
 import json
-import re
 import sys
 import time
 import unicodedata

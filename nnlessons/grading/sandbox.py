@@ -50,7 +50,8 @@ KERNEL_ENV = {
     # Address space, not memory, is what RLIMIT_AS counts: glibc reserves 64 MB per thread
     # for its own malloc arena, and each numerical library thread more. Without these, a
     # kernel (five threads) needs over 256 MB before any learner code runs.
-    "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
     "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1",
 }
 HOME = "/home/learner"
