@@ -221,7 +221,10 @@ class _Run:
         code = call_code(self.kernel.runtime_path, kind, name=name, **arguments)
         result = self.send(code)
         mine = self.records.setdefault(name, [])
+        indices = {index for index, _ in arguments["cases"]}
         for record in result.results:
+            if type(record) is dict and "case" in record and record["case"] not in indices:
+                continue  # a public case answered in phase 2 could carry hidden inputs
             if type(record) is dict and "cell" in record and kind == "setup":
                 error = truncate(str(record.get("error", ""))[:2000])
                 self.grade.events.append({"cell": record.get("cell") if type(
