@@ -109,6 +109,6 @@ def test_the_default_seed_is_secret_and_recorded_for_the_instructor(tmp_path):
     assert result.returncode == 0, result.stderr
     seed = json.loads((tmp_path / "r.json").read_text())["settings"]["seed"]
     assert isinstance(seed, int) and seed != 0
-    assert str(seed) not in (tmp_path / "fb" / "correct" / "01_neuron.md").read_text()
+    assert str(seed) not in (tmp_path / "fb" / "01_neuron.md").read_text()
     assert "without the sandbox; unprotected:" in result.stderr
     assert "the network" in result.stderr
