@@ -65,6 +65,13 @@ def _seed(text):
     return int(text)
 
 
+def _shard(text):
+    match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise argparse.ArgumentTypeError(f"--shard must be K/N with 1 <= K <= N, got {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
 def parser():
     """The argument parser of the ``nnlessons`` command."""
     main = argparse.ArgumentParser(
@@ -79,8 +86,8 @@ def parser():
                    help="time limit for each cell and for each exercise (default 60)")
     g.add_argument("--budget", type=_positive("--budget"), default=300.0, metavar="SECONDS",
                    help="time limit for a whole submission (default 300)")
-    g.add_argument("--out", default="grades.csv", metavar="CSV",
-                   help="the grades table to write (default grades.csv)")
+    g.add_argument("--out", metavar="CSV",
+                   help="the grades table to write (default grades.csv; none with --shard)")
     g.add_argument("--feedback", metavar="DIR", help="write one feedback file per submission")
     g.add_argument("--html", action="store_true", help="write HTML feedback too")
     g.add_argument("--json", metavar="REPORT", help="write the full report as JSON")
@@ -101,9 +108,19 @@ def parser():
     g.add_argument("--no-sandbox", action="store_true",
                    help="run kernels without the bubblewrap sandbox (prints what is then "
                         "unprotected)")
+    g.add_argument("--shard", type=_shard, metavar="K/N",
+                   help="grade only the K-th of N shares of the submissions (needs --json "
+                        "and --seed or --seed-file; join the parts with nnlessons merge)")
     g.add_argument("--quiet", action="store_true", help="no progress display")
     g.add_argument("--no-package-check", action="store_true",
                    help="do not stop when the package's files change during the batch")
+    m = commands.add_parser("merge", help="join the --json reports of shards",
+                            description="Join the --json reports of nnlessons grade --shard "
+                            "runs into the grades.csv one run would have written.")
+    m.add_argument("parts", nargs="+", metavar="PART", help="the shards' JSON reports")
+    m.add_argument("--out", default="grades.csv", metavar="CSV",
+                   help="the grades table to write (default grades.csv)")
+    m.add_argument("--json", metavar="REPORT", help="also write the joined JSON report")
     r = commands.add_parser("release", add_help=False,
                             help="write the learners' notebooks from the solutions")
     r.add_argument("args", nargs=argparse.REMAINDER)
@@ -156,7 +173,12 @@ def grade_command(args):
             if not text.isdigit():
                 raise ValueError(f"--seed-file must hold an integer >= 0, got {text[:20]!r}")
             seed = int(text)
+        if args.shard and (seed is None or not args.json):
+            raise ValueError("--shard needs --json (the part to merge) and --seed or "
+                             "--seed-file (every shard must draw the same hidden cases)")
         plan = grading.Plan(seed=seed, only=only)
+        if args.out is None and not args.shard:
+            args.out = "grades.csv"
         for output in (args.out, args.json):  # fail before the batch, not after it
             if output:
                 Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -166,6 +188,13 @@ def grade_command(args):
     if not paths:
         print("nnlessons grade: error: no notebooks found", file=sys.stderr)
         return 2
+    labels = grading.batch.labels_for([str(p) for p in paths])
+    indices = list(range(len(paths)))
+    if args.shard:
+        k, n = args.shard
+        indices = [i for i in indices if i % n == k - 1]
+    total = len(paths)
+    paths, labels = [paths[i] for i in indices], [labels[i] for i in indices]
     start = time.monotonic()
     progress = grading.Progress(len(paths), enabled=not args.quiet)
     if args.no_sandbox:
@@ -177,14 +206,19 @@ def grade_command(args):
         print(f"grading {len(paths)} submission(s), {args.jobs} at a time", file=sys.stderr)
     try:
         grades = grading.grade(paths, plan=plan, jobs=args.jobs, progress=progress,
+                               labels=labels,
                                timeout=args.timeout, budget=args.budget,
                                memory_limit=args.memory_limit, max_bytes=args.max_size,
                                sandbox=not args.no_sandbox,
                                watch=[] if args.no_package_check else None)
-        grading.write_csv(grades, args.out, order=plan.exercises)
+        if args.out:
+            grading.write_csv(grades, args.out, order=plan.exercises)
         settings = {"seed": plan.seed, "timeout": args.timeout, "budget": args.budget,
                     "memory_limit": args.memory_limit, "exercises": only,
                     "sandbox": not args.no_sandbox}
+        if args.shard:
+            settings["shard"] = {"k": args.shard[0], "n": args.shard[1], "of": total,
+                                 "indices": indices}
         if args.json:
             grading.write_json(grades, args.json, settings)
         if args.feedback:
@@ -195,11 +229,46 @@ def grade_command(args):
     failed = [g.submission for g in grades if g.status == "grader-error"]
     if not args.quiet:
         print(f"graded {len(grades)} submission(s) in {time.monotonic() - start:.1f} s; "
-              f"wrote {args.out}", file=sys.stderr)
+              f"wrote {args.out or args.json}", file=sys.stderr)
     if failed:
         print(f"nnlessons grade: the grader failed on {printable(', '.join(failed))}",
               file=sys.stderr)
         return 1
+    return 0
+
+
+def merge_command(args):
+    """Run ``nnlessons merge``; returns the exit status."""
+    from .grading.report import printable, read_json, write_csv, write_json
+
+    rows, seeds, shards = {}, set(), set()
+    try:
+        for part in args.parts:
+            settings, grades = read_json(part)
+            shard = settings.get("shard")
+            if not shard:
+                raise ValueError(f"{part} is not the report of a --shard run")
+            seeds.add(settings.get("seed"))
+            shards.add((shard["n"], shard["of"]))
+            for index, grade in zip(shard["indices"], grades, strict=True):
+                if index in rows:
+                    raise ValueError(f"submission {index} is in two parts ({part})")
+                rows[index] = grade
+        if len(seeds) != 1 or len(shards) != 1:
+            raise ValueError("the parts come from different runs (seeds or shard counts "
+                             "differ)")
+        (n, total), = shards
+        missing = sorted(set(range(total)) - set(rows))
+        if missing:
+            raise ValueError(f"{len(missing)} submission(s) are in no part: pass all {n} "
+                             "parts")
+        grades = [rows[i] for i in range(total)]
+        write_csv(grades, args.out)
+        if args.json:
+            write_json(grades, args.json, {**settings, "shard": None})
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        print(f"nnlessons merge: error: {printable(err)}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -211,6 +280,8 @@ def main(argv=None):
 
         return authoring.main(argv)
     args = parser().parse_args(argv)
+    if args.command == "merge":
+        return merge_command(args)
     return grade_command(args)
 
 

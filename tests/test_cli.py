@@ -112,3 +112,40 @@ def test_the_default_seed_is_secret_and_recorded_for_the_instructor(tmp_path):
     assert str(seed) not in (tmp_path / "fb" / "01_neuron.md").read_text()
     assert "without the sandbox; unprotected:" in result.stderr
     assert "the network" in result.stderr
+
+
+def test_shard_and_merge_arguments_are_checked(capsys, tmp_path):
+    notebook = tmp_path / "01_neuron.ipynb"
+    notebook.write_text("{}")
+    with pytest.raises(SystemExit):
+        cli.main(["grade", str(notebook), "--shard", "3/2"])
+    assert "--shard must be K/N with 1 <= K <= N, got '3/2'" in capsys.readouterr().err
+    assert cli.main(["grade", str(notebook), "--shard", "1/2", "--json", "p.json"]) == 2
+    assert "--shard needs --json" in capsys.readouterr().err
+    (tmp_path / "bad.json").write_text("[]")
+    assert cli.main(["merge", str(tmp_path / "bad.json")]) == 2
+    assert "is not a report of nnlessons grade --json" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_shards_merged_give_the_csv_of_one_run(tmp_path):
+    paths = crafted.write_all(tmp_path / "in", names=["correct", "partial", "wrong", "raises"])
+    assert len(paths) == 4
+
+    def run(*extra):
+        result = subprocess.run(
+            [sys.executable, "-m", "nnlessons.cli", *extra], capture_output=True, text=True,
+            timeout=300, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+
+    common = [str(tmp_path / "in"), "--seed", "5", "--timeout", "30", "--jobs", "1", "--quiet"]
+    run("grade", *common, "--out", "one.csv")
+    for k in (1, 2):
+        run("grade", *common, "--shard", f"{k}/2", "--json", f"part-{k}.json")
+    assert not (tmp_path / "grades.csv").exists()
+    parts = [json.loads((tmp_path / f"part-{k}.json").read_text()) for k in (1, 2)]
+    assert [len(p["submissions"]) for p in parts] == [2, 2]
+    run("merge", "part-2.json", "part-1.json", "--out", "merged.csv")
+    one, merged = (tmp_path / "one.csv").read_bytes(), (tmp_path / "merged.csv").read_bytes()
+    assert merged == one and one.count(b"\n") == 5
+    assert cli.main(["merge", str(tmp_path / "part-1.json")]) == 2  # a part is missing

@@ -103,7 +103,7 @@ def check_sandbox(sandbox):
 
 
 def grade(paths, *, plan=None, seed=None, only=None, jobs=None, progress=None, watch=None,
-          sandbox=True, **options):
+          sandbox=True, labels=None, **options):
     """Grade a batch of submissions, ``jobs`` at a time, in the order given.
 
     Parameters
@@ -119,6 +119,9 @@ def grade(paths, *, plan=None, seed=None, only=None, jobs=None, progress=None, w
         Folders whose files must not change while grading (default: the package's own).
     sandbox : bool or Sandbox, default True
         Run every kernel in a sandbox (probed first); False runs them as plain processes.
+    labels : list of str, optional
+        Report names (default :func:`labels_for` of ``paths``; a shard passes the names
+        computed over all submissions).
     **options
         Passed to :func:`grade_submission` (``timeout``, ``memory_limit``, ...).
 
@@ -143,7 +146,7 @@ def grade(paths, *, plan=None, seed=None, only=None, jobs=None, progress=None, w
     if watch is None:
         watch = [Path(__file__).resolve().parent.parent]
     paths = [str(p) for p in paths]
-    labels = labels_for(paths)
+    labels = labels_for(paths) if labels is None else list(labels)
     if sandbox is True:
         sandbox = Sandbox(memory_limit=options.get("memory_limit"))
     sandbox = sandbox or None

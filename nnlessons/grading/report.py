@@ -305,6 +305,38 @@ def write_json(grades, path, settings=None):
     Path(path).write_text(json.dumps(report_data(grades, settings), indent=1), "utf-8")
 
 
+def read_json(path):
+    """Read a report written by :func:`write_json`: ``(settings, grades)``.
+
+    The grades carry their reports (cases passed or not, messages), enough to write the
+    same grades.csv again (:func:`write_csv`), for instance from shards
+    (``nnlessons merge``).
+
+    Raises
+    ------
+    ValueError
+        When the file is not such a report.
+    """
+    from ..exercises.report import CaseResult, Report
+    from .runner import SubmissionGrade
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        grades = []
+        for row in data["submissions"]:
+            grade = SubmissionGrade(row["submission"], row["path"], status=row["status"],
+                                    events=row["events"], seconds=row["seconds"])
+            for name, ex in row["exercises"].items():
+                cases = [CaseResult(c["label"], bool(c["passed"]), c["message"])
+                         for c in ex["cases"]]
+                grade.reports[name] = Report(name, cases, points=ex["points"])
+            grades.append(grade)
+        return data["settings"], grades
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ValueError(f"{path} is not a report of nnlessons grade --json: "
+                         f"{type(err).__name__}: {err}") from None
+
+
 class Progress:
     """A progress display on ``stream``: a bar redrawn in place on a terminal, else lines.
 
