@@ -121,6 +121,18 @@ def parser():
     m.add_argument("--out", default="grades.csv", metavar="CSV",
                    help="the grades table to write (default grades.csv)")
     m.add_argument("--json", metavar="REPORT", help="also write the joined JSON report")
+    s = commands.add_parser("gradescope", help="build a Gradescope autograder",
+                            description="Build a Gradescope autograder (setup.sh, "
+                            "run_autograder) that grades with nnlessons grade's engine.")
+    s.add_argument("lessons", nargs="+", metavar="LESSON",
+                   help="lessons (01 or 01_neuron) or exercises the assignment is made of")
+    s.add_argument("--out", default="autograder.zip", metavar="ZIP",
+                   help="the autograder to write (default autograder.zip)")
+    s.add_argument("--seed", type=_seed, default=None,
+                   help="seed of the hidden cases (default: a fresh secret one)")
+    s.add_argument("--timeout", type=_positive("--timeout"), default=60.0, metavar="SECONDS")
+    s.add_argument("--budget", type=_positive("--budget"), default=300.0, metavar="SECONDS")
+    s.add_argument("--memory-limit", type=memory_size, default="2G", metavar="SIZE")
     r = commands.add_parser("release", add_help=False,
                             help="write the learners' notebooks from the solutions")
     r.add_argument("args", nargs=argparse.REMAINDER)
@@ -237,6 +249,23 @@ def grade_command(args):
     return 0
 
 
+def gradescope_command(args):
+    """Run ``nnlessons gradescope``; returns the exit status."""
+    from .grading import gradescope
+    from .grading.report import printable
+
+    try:
+        config = gradescope.build(args.lessons, args.out, seed=args.seed,
+                                  timeout=args.timeout, budget=args.budget,
+                                  memory_limit=args.memory_limit)
+    except (OSError, ValueError) as err:
+        print(f"nnlessons gradescope: error: {printable(err)}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}: {', '.join(config['exercises'])} (the seed is inside it; "
+          "keep the zip private)", file=sys.stderr)
+    return 0
+
+
 def merge_command(args):
     """Run ``nnlessons merge``; returns the exit status."""
     from .grading.report import printable, read_json, write_csv, write_json
@@ -282,6 +311,8 @@ def main(argv=None):
     args = parser().parse_args(argv)
     if args.command == "merge":
         return merge_command(args)
+    if args.command == "gradescope":
+        return gradescope_command(args)
     return grade_command(args)
 
 

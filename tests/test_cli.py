@@ -149,3 +149,42 @@ def test_shards_merged_give_the_csv_of_one_run(tmp_path):
     one, merged = (tmp_path / "one.csv").read_bytes(), (tmp_path / "merged.csv").read_bytes()
     assert merged == one and one.count(b"\n") == 5
     assert cli.main(["merge", str(tmp_path / "part-1.json")]) == 2  # a part is missing
+
+
+@pytest.mark.slow
+def test_gradescope_autograder_grades_in_gradescope_s_layout(tmp_path):
+    import zipfile
+
+    import hostile
+
+    assert cli.main(["gradescope", "01", "--out", str(tmp_path / "autograder.zip"),
+                     "--timeout", "30"]) == 0
+    names = zipfile.ZipFile(tmp_path / "autograder.zip").namelist()
+    assert {"setup.sh", "run_autograder", "config.json",
+            "nnlessons-src/nnlessons/grading/gradescope.py"} <= set(names)
+    root = Path(__file__).resolve().parent.parent
+    answers = crafted.Crafted("answers", hostile.ANSWERS, {}, "ok")
+    submissions = {"solution": (root / "solutions" / "01_neuron.ipynb").read_text(),
+                   "stub": (root / "notebooks" / "01_neuron.ipynb").read_text(),
+                   "hostile": json.dumps(crafted.notebook(answers))}
+    scores = {}
+    for name, text in submissions.items():
+        home = tmp_path / name
+        zipfile.ZipFile(tmp_path / "autograder.zip").extractall(home / "source")
+        (home / "submission").mkdir()
+        (home / "submission" / "01_neuron.ipynb").write_text(text)
+        run = home / "source" / "run_autograder"
+        run.chmod(0o755)
+        env = {"PATH": "/usr/bin:/bin", "AUTOGRADER_ROOT": str(home),
+               "NNLESSONS_PYTHON": sys.executable, "PYTHONPATH": str(root)}
+        done = subprocess.run([str(run)], env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        data = json.loads((home / "results" / "results.json").read_text())
+        assert [(t["name"], t["max_score"]) for t in data["tests"]] == [
+            ("sigmoid (lesson 01_neuron)", 1), ("neuron_output (lesson 01_neuron)", 1)]
+        hidden = [line for t in data["tests"] for line in t["output"].splitlines()
+                  if "hidden case" in line]
+        assert hidden and not any("expected" in line or "got" in line for line in hidden)
+        scores[name] = data["score"]
+    assert scores == {"solution": 2, "stub": 0, "hostile": 0}
