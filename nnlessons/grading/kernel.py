@@ -6,12 +6,13 @@ namespace, its own user id, limits on memory, processes and file size), or, only
 asked (``--no-sandbox``), as a plain process with a memory limit. :meth:`KernelSession.run`
 sends one piece of code and waits for it under a wall-clock deadline; when the deadline
 passes it interrupts the kernel, and if the code swallows the ``KeyboardInterrupt`` it
-kills the kernel (and, in the sandbox, every process it started). Outputs are counted,
-never stored; only the error of a cell is kept, truncated. Results of exercise calls
-travel back as display messages of one MIME type (:data:`RESULT_MIME`), capped in number
-and size (the grader's memory stays bounded whatever the kernel sends: zmq drops messages
-over :data:`MAX_MESSAGE` bytes), and are returned untouched: judging them is the caller's
-job. A message that cannot be parsed ends the run with status ``"malformed"``.
+kills the kernel (and, in the sandbox, every process it started). Printed text goes to
+/dev/null in the kernel, other outputs are counted, never stored; only the error of a cell
+is kept, truncated. Results of exercise calls travel back as display messages of one MIME
+type (:data:`RESULT_MIME`), capped in number and size (the grader's memory stays bounded
+whatever the kernel sends: zmq drops messages over :data:`MAX_MESSAGE` bytes), and are
+returned untouched: judging them is the caller's job. A message that cannot be parsed
+ends the run with status ``"malformed"``.
 
 Introduced for instructors (docs/instructors.md); it is not part of any lesson.
 """
