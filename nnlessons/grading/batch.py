@@ -184,7 +184,8 @@ def grade(paths, *, plan=None, seed=None, only=None, jobs=None, progress=None, w
                 failures.append(GraderError(
                     f"files under {', '.join(map(str, watch))} changed while grading "
                     f"{', '.join(sorted(suspects))}: {', '.join(changed[:5])}. Restore the "
-                    "package (reinstall it) and grade these submissions in a container."))
+                    "package (reinstall it); a sandboxed kernel cannot write there, so look "
+                    "for another process changing it (or grade with the sandbox)."))
                 raise failures[0]
             suspects.clear()
             suspects.update(running)
