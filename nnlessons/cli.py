@@ -15,7 +15,8 @@ that is not a notebook is a row with status ``unreadable`` and 0 points); 1 when
 grader itself failed (the sandbox does not work and ``--no-sandbox`` was not given, a
 kernel could not start, the package's files changed during the batch, an output could not
 be written); 2 for bad arguments, including a path that does not exist (so that a typo is
-caught before a long batch starts).
+caught before a long batch starts); 3 with ``--fail-under SCORE`` when a submission
+scored less.
 
 Not part of any lesson; introduced for instructors.
 """
@@ -111,6 +112,9 @@ def parser():
     g.add_argument("--shard", type=_shard, metavar="K/N",
                    help="grade only the K-th of N shares of the submissions (needs --json "
                         "and --seed or --seed-file; join the parts with nnlessons merge)")
+    g.add_argument("--fail-under", type=float, metavar="SCORE",
+                   help="exit with status 3 when a submission scores under SCORE points "
+                        "(for exit-code checks such as GitHub Classroom's)")
     g.add_argument("--quiet", action="store_true", help="no progress display")
     g.add_argument("--no-package-check", action="store_true",
                    help="do not stop when the package's files change during the batch")
@@ -246,6 +250,12 @@ def grade_command(args):
         print(f"nnlessons grade: the grader failed on {printable(', '.join(failed))}",
               file=sys.stderr)
         return 1
+    if args.fail_under is not None:
+        under = [g for g in grades if g.total < args.fail_under]
+        if under:
+            print(f"nnlessons grade: {len(under)} submission(s) under {args.fail_under:g} "
+                  "points", file=sys.stderr)
+            return 3
     return 0
 
 

@@ -146,6 +146,11 @@ def test_shards_merged_give_the_csv_of_one_run(tmp_path):
     parts = [json.loads((tmp_path / f"part-{k}.json").read_text()) for k in (1, 2)]
     assert [len(p["submissions"]) for p in parts] == [2, 2]
     run("merge", "part-2.json", "part-1.json", "--out", "merged.csv")
+    under = subprocess.run([sys.executable, "-m", "nnlessons.cli", "grade", *common,
+                            "--out", "again.csv", "--fail-under", "2"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=300)
+    assert under.returncode == 3 and "3 submission(s) under 2 points" in under.stderr
+    assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
     one, merged = (tmp_path / "one.csv").read_bytes(), (tmp_path / "merged.csv").read_bytes()
     assert merged == one and one.count(b"\n") == 5
     assert cli.main(["merge", str(tmp_path / "part-1.json")]) == 2  # a part is missing
