@@ -283,6 +283,7 @@ EXERCISES = [
         returns="a tuple (train_idx, val_idx, test_idx)",
         hint="shuffle with perm = np.random.default_rng(rng).permutation(n_samples), then cut "
              "perm into val_idx, test_idx and the rest (train_idx)",
+        allowed=(),
     ),
     Exercise(
         "minibatches", "08_hyperparameters", 2, "minibatches(n_samples, batch_size, rng)",
@@ -293,6 +294,7 @@ EXERCISES = [
         returns="a list of index arrays",
         hint="shuffle with perm = np.random.default_rng(rng).permutation(n_samples), then "
              "take perm[start:start + batch_size] for start = 0, batch_size, 2 * batch_size, ...",
+        allowed=(),
     ),
     Exercise(
         "polynomial_features", "09_overfitting", 1, "polynomial_features(x, degree)",
@@ -301,6 +303,7 @@ EXERCISES = [
         hidden_cases=_poly_cases,
         hint="column j is x ** j for j = 0 .. degree (column 0 is all ones); "
              "the shape is (n_samples, degree + 1)",
+        allowed=(),
     ),
     Exercise(
         "k_fold_indices", "09_overfitting", 2, "k_fold_indices(n_samples, k)", _k_fold_indices,
@@ -310,6 +313,7 @@ EXERCISES = [
         returns="a list of (train_idx, val_idx) pairs",
         hint="fold sizes are n_samples // k, the first n_samples % k folds one larger; "
              "folds are consecutive and not shuffled",
+        allowed=(),
     ),
     Exercise(
         "one_hot", "10_digits", 1, "one_hot(labels, n_classes)", _one_hot,
@@ -317,6 +321,7 @@ EXERCISES = [
         hidden_cases=_one_hot_cases,
         hint="row i has a 1 in column labels[i] and 0 elsewhere; the shape is "
              "(n_samples, n_classes)",
+        allowed=(),
     ),
     Exercise(
         "accuracy", "10_digits", 1, "accuracy(y_true, y_pred)", _accuracy,
@@ -324,6 +329,7 @@ EXERCISES = [
         hidden_cases=_accuracy_cases,
         returns="a number",
         hint="the fraction of positions where y_true == y_pred (np.mean of the comparison)",
+        allowed=(),
     ),
     Exercise(
         "confusion_matrix", "10_digits", 2, "confusion_matrix(y_true, y_pred, n_classes)",
@@ -334,5 +340,6 @@ EXERCISES = [
         compare=Numbers(integer=True),
         returns="an array of integer counts",
         hint="entry [i, j] counts the samples of true class i predicted as class j",
+        allowed=(),
     ),
 ]
