@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 import nnlessons as nl
-from nnlessons.exercises import get_exercise, grade
-from nnlessons.exercises import bank_data
+from nnlessons.exercises import bank_data, get_exercise, grade
 
 EX = get_exercise("train_digit_classifier")
 
