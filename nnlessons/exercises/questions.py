@@ -201,6 +201,17 @@ _QUESTIONS = [
                    'the output: 23,520 + 30 + 300 + 10 = 23,860.',
        nudge='count weights (n_in · n_out) and biases (n_out) for each of the two '
              'layers.'),
+    _q("10.test_once", "choice",
+       "865b457349d23c380c83b3ec06ee56b1a32882b383d39503a3025772c557b05b",
+       explanation='Picking the best of many settings by test accuracy turns the test set '
+                   'into a validation set: the number it gives is now optimistic. Choose '
+                   'on validation data, then look at the test set once.',
+       nudge='the test set measures new data only as long as no choice was made by '
+             'looking at it.'),
+    _q("10.init_relu", "choice",
+       "0bc018ad21406584f3a94b9130bd3cb4efd768fa6c373934b3dc192622c6190f",
+       explanation='He initialisation, N(0, 2/n_in): the factor 2 makes up for the half of'
+                   ' its inputs that a ReLU sets to zero.'),
     _q("10.transpose", "choice",
        "d06dd6ca71d0fdf575890a9439c54dca6749dc86b8e8a61751b94471b875466a",
        explanation='nn.Linear stores one row per output neuron: weight has shape '
