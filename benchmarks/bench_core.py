@@ -37,7 +37,7 @@ LEARNING_RATE = ETA_NIELSEN * 10 / 2        # the same step with the plain-mean 
 
 def data():
     X, y = nl.datasets.digits()
-    X_train, y_train, X_test, y_test = nl.datasets.train_test_split(X, y, test_size=0.2, rng=0)
+    X_train, X_test, y_train, y_test = nl.datasets.train_test_split(X, y, test_size=0.2, rng=0)
     return X_train, nl.datasets.one_hot(y_train, 10), X_test, y_test
 
 

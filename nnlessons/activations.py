@@ -400,3 +400,36 @@ def get_activation(activation, **params):
     if params:
         raise TypeError(f"activation {activation!r} takes no parameters, got {sorted(params)}")
     return ACTIVATIONS[activation]
+
+
+def activation_curve(activation, x, **params):
+    """An activation and its derivative along x (softmax: the first output of softmax([x, 0])).
+
+    The curves lesson 02 plots (``nl.plots.plot_activation``) and its explorer draws.
+
+    Parameters
+    ----------
+    activation : str or Activation
+    x : array_like of shape (n,)
+    **params
+        ``slope`` for leaky_relu.
+
+    Returns
+    -------
+    f, df : ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> f, df = activation_curve("sigmoid", [0.0])
+    >>> float(f[0]), float(df[0])
+    (0.5, 0.25)
+    >>> f, _ = activation_curve("softmax", [0.0, 2.0])   # softmax([x, 0]) is sigmoid(x)
+    >>> np.round(f, 4)
+    array([0.5   , 0.8808])
+    """
+    act = get_activation(activation, **params)
+    x = as_float_array(x, "x", ndim=1)
+    if act.name == "softmax":
+        z = np.column_stack([x, np.zeros_like(x)])
+        return act.function(z)[:, 0], act.derivative(z)[:, 0]
+    return np.asarray(act.function(x)), np.asarray(act.derivative(x))

@@ -9,7 +9,8 @@
   hand-written digits (optical recognition) test set as shipped by scikit-learn (BSD-3
   licence), stored in ``nnlessons/data/digits.npz`` as uint8 pixels 0..16 and uint8 labels,
   made once with ``sklearn.datasets.load_digits()``; nothing is downloaded at run time.
-- ``train_test_split``, ``train_val_test_split``, ``standardize``, ``one_hot``.
+- ``standardize``, ``one_hot``; and ``train_test_split``, ``train_val_test_split``, which
+  live in ``nnlessons.model_selection`` and are importable from here too.
 
 Every random function takes ``rng`` (int, Generator or None); with an int seed the data
 are the same on every run. Nothing here modifies the arrays passed in.
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ._validation import as_float_array, as_rng, check_int, check_positive, check_probability
+from .model_selection import train_test_split, train_val_test_split  # noqa: F401  (re-exported)
 
 GENDER_NAMES = ("Alice", "Bob", "Charlie", "Diana")
 """The seeds' four people, in the row order of ``gender()``."""
@@ -220,78 +222,6 @@ def digits():
     """
     images, labels = _digits_raw()
     return images.reshape(len(images), -1) / 16.0, labels.astype(np.int64)
-
-
-def _check_Xy(X, y):
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
-        raise ValueError(f"X and y must have the same number of samples (rows), got shapes "
-                         f"{X.shape} and {y.shape}")
-    return X, y
-
-
-def _split_sizes(n_samples, sizes):
-    """Numbers of test/validation samples, ``round(n * size)``, leaving >= 1 to train."""
-    counts = [round(n_samples * s) for s in sizes]
-    if any(c < 1 for c in counts) or n_samples - sum(counts) < 1:
-        raise ValueError(f"cannot split {n_samples} samples into a training set and parts of "
-                         f"sizes {sizes} with at least 1 sample each")
-    return counts
-
-
-def train_test_split(X, y, test_size=0.25, rng=0):
-    """Shuffle and split into training and test sets.
-
-    Parameters
-    ----------
-    X : array_like of shape (n_samples, ...)
-    y : array_like of shape (n_samples, ...)
-    test_size : float in (0, 1), default 0.25
-        The test set gets ``round(n_samples * test_size)`` rows.
-    rng : int, Generator or None
-
-    Returns
-    -------
-    X_train, y_train, X_test, y_test : ndarray
-        New arrays, in pairs. (scikit-learn returns ``X_train, X_test, y_train, y_test``.)
-
-    Examples
-    --------
-    >>> X_train, y_train, X_test, y_test = train_test_split(np.zeros((8, 2)), np.arange(8))
-    >>> X_train.shape, X_test.shape
-    ((6, 2), (2, 2))
-    """
-    X, y = _check_Xy(X, y)
-    (n_test,) = _split_sizes(len(y), [check_probability(test_size, "test_size")])
-    order = as_rng(rng).permutation(len(y))
-    train, test = order[n_test:], order[:n_test]
-    return X[train], y[train], X[test], y[test]
-
-
-def train_val_test_split(X, y, val_size=0.2, test_size=0.2, rng=0):
-    """Shuffle and split into training, validation and test sets.
-
-    Returns
-    -------
-    X_train, y_train, X_val, y_val, X_test, y_test : ndarray
-        The validation and test sets get ``round(n_samples * val_size)`` and
-        ``round(n_samples * test_size)`` rows; training gets the rest.
-
-    Examples
-    --------
-    >>> parts = train_val_test_split(np.zeros((10, 2)), np.arange(10))
-    >>> [len(p) for p in parts]
-    [6, 6, 2, 2, 2, 2]
-    """
-    X, y = _check_Xy(X, y)
-    sizes = [check_probability(val_size, "val_size"), check_probability(test_size, "test_size")]
-    if sum(sizes) >= 1:
-        raise ValueError(f"val_size + test_size must be < 1, got {sizes[0]} + {sizes[1]}")
-    n_val, n_test = _split_sizes(len(y), sizes)
-    order = as_rng(rng).permutation(len(y))
-    n_train = len(y) - n_val - n_test
-    train, val, test = order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:]
-    return X[train], y[train], X[val], y[val], X[test], y[test]
 
 
 def standardize(X_train, *others):

@@ -18,6 +18,7 @@ import numpy as np
 
 from ._validation import _show, as_float_array, as_rng, check_int, check_positive
 from .losses import as_targets, get_loss
+from .metrics import _labels, accuracy  # noqa: F401  (accuracy is importable from here too)
 from .network import MLP
 from .optim import get_optimizer
 from .progress import _in_kernel, _Progress  # noqa: F401  (_in_kernel is importable from here too)
@@ -76,48 +77,6 @@ class History:
 
     def __repr__(self):
         return f"History({', '.join([f'epochs_run={self.epochs_run}', *self._summary()])})"
-
-
-def _labels(values):
-    """Class labels of labels (n,), of a column (n, 1) (above 0.5 is 1) or of rows (n, k)."""
-    if values.ndim == 1:
-        return values
-    return values.argmax(axis=1) if values.shape[1] > 1 else (values[:, 0] > 0.5).astype(int)
-
-
-def accuracy(y_true, y_pred):
-    """The fraction of samples whose predicted class is the true class.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like of shape (n_samples,) or (n_samples, n_classes)
-        Integer labels; or rows of one-hot targets or network outputs (the class is the
-        column of the largest value); or one column of 0/1 targets or sigmoid outputs
-        (class 1 when above 0.5, as ``MLP.predict``).
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> accuracy([0, 1, 2, 2], [0, 1, 1, 2])
-    0.75
-    >>> accuracy([1, 0], [[0.9], [0.6]])
-    0.5
-    """
-    labels = []
-    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
-        values = as_float_array(values, name, ndim=(1, 2))
-        if values.ndim == 1 and np.any(values != np.round(values)):
-            raise ValueError(f"{name} of shape {values.shape} must hold class labels, got "
-                             f"{values[values != np.round(values)][0]}; pass labels "
-                             "(net.predict(X)) or outputs of shape (n_samples, n_outputs)")
-        labels.append(_labels(values))
-    if len(labels[0]) != len(labels[1]):
-        raise ValueError(f"y_true and y_pred must have the same number of samples, got "
-                         f"{len(labels[0])} and {len(labels[1])}")
-    return float(np.mean(labels[0] == labels[1]))
 
 
 def _dataset(net, X, y, x_name):
