@@ -14,13 +14,14 @@ Left out on purpose: checking through randomness (dropout) and checking in float
 import numpy as np
 
 from ._validation import check_positive
-from .losses import get_loss
+from .network import MLP
 
 
 def _loss_fn(net, X, y, loss):
     """Check the batch once; return the loss object, targets and ``L()`` on the live net."""
-    X, Y = net._check_Xy(X, y)
-    loss = get_loss(loss)
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    X, Y, loss = net._check_Xy(X, y, loss)
     return X, Y, loss, lambda: loss.fast(Y, net._forward(X))
 
 
@@ -105,6 +106,8 @@ def gradient_check(net, X, y, loss="mse", eps=1e-6):
     >>> gradient_check(net, [[0.5, -1.0], [2.0, 1.0]], [1.0, 0.0]) < 1e-6
     True
     """
-    dW, db = net.gradients(X, y, loss)
-    nW, nb = numerical_gradients(net, X, y, loss, eps)
+    eps = check_positive(eps, "eps")
+    X, Y, loss, _ = _loss_fn(net, X, y, loss)
+    dW, db = net._gradients(X, Y, loss)
+    nW, nb = numerical_gradients(net, X, Y, loss, eps)
     return max(float(relative_errors(a, n).max()) for a, n in zip(dW + db, nW + nb, strict=True))

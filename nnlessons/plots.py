@@ -13,6 +13,7 @@ Left out: styling options the lessons do not need, 3-D plots and animations.
 
 import numpy as np
 
+from . import metrics
 from ._validation import as_float_array, check_int
 from .activations import activation_curve
 from .explorers._figures import (
@@ -26,7 +27,6 @@ from .explorers._figures import (
     new_figure,
     set_network_weights,
 )
-from .metrics import confusion_matrix
 
 __all__ = [
     "plot_network", "plot_loss_curves", "plot_decision_boundary", "plot_confusion_matrix",
@@ -224,7 +224,7 @@ def plot_confusion_matrix(y_true, y_pred, *, ax=None, n_classes=None):
     >>> ax.images[0].get_array().tolist()
     [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
     """
-    counts = confusion_matrix(y_true, y_pred, n_classes)
+    counts = metrics.confusion_matrix(y_true, y_pred, n_classes)
     k = len(counts)
     ax = _axes(ax, (0.45 * k + 2.5, 0.45 * k + 2))
     ax.imshow(counts, cmap="Blues")

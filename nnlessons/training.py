@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from ._validation import _show, as_float_array, as_rng, check_int, check_positive
-from .losses import as_targets, get_loss
 from .metrics import _labels, accuracy  # noqa: F401  (accuracy is importable from here too)
 from .network import MLP
 from .optim import get_optimizer
@@ -79,7 +78,7 @@ class History:
         return f"History({', '.join([f'epochs_run={self.epochs_run}', *self._summary()])})"
 
 
-def _dataset(net, X, y, x_name):
+def _dataset(net, X, y, x_name, loss):
     """Checked float arrays X (n_samples, n_features) and targets T (n_samples, n_outputs)."""
     X = as_float_array(X, x_name)
     if X.ndim != 2:
@@ -91,19 +90,19 @@ def _dataset(net, X, y, x_name):
                          f"{x_name} with shape {X.shape}")
     if len(X) == 0:
         raise ValueError(f"{x_name} must hold at least one sample, got shape {X.shape}")
-    T = as_targets(y, net.layer_sizes[-1])
+    T = net._targets(y, loss, "y" if x_name == "X" else "y_val")
     if len(T) != len(X):
         raise ValueError(f"{x_name} and its targets must have the same number of samples, got "
                          f"{len(X)} rows and {len(T)} targets")
     return X, T
 
 
-def _validation_set(net, validation_data):
+def _validation_set(net, validation_data, loss):
     if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
         raise TypeError(f"validation_data must be a pair (X_val, y_val), got "
                         f"{_show(validation_data)}")
     try:
-        return _dataset(net, *validation_data, "X_val")
+        return _dataset(net, *validation_data, "X_val", loss)
     except ValueError as err:
         raise ValueError(f"validation_data: {err}") from err
 
@@ -157,11 +156,27 @@ def train_epoch(net, X, y, optimizer, *, loss="mse", batch_size=32, weight_decay
     >>> bool(net.loss(X, y) < before)
     True
     """
-    X, T = _dataset(net, X, y, "X")
+    _check_net(net)
+    loss = net._check_loss(loss)
+    X, T = _dataset(net, X, y, "X", loss)
     batch_size = min(check_int(batch_size, "batch_size", minimum=1), len(X))
     weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
-    _train_one_epoch(net, X, T, get_loss(loss), get_optimizer(optimizer), batch_size,
-                     weight_decay, as_rng(rng) if shuffle else None)
+    _check_flag(shuffle, "shuffle")
+    optimizer = get_optimizer(optimizer)
+    optimizer._check_state(net.parameters())
+    _train_one_epoch(net, X, T, loss, optimizer, batch_size, weight_decay,
+                     as_rng(rng) if shuffle else None)
+
+
+def _check_net(net):
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {_show(net)}")
+
+
+def _check_flag(flag, name):
+    if not isinstance(flag, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {_show(flag)}")
+    return bool(flag)
 
 
 def _evaluate(net, X, T, true_labels, loss, losses, accuracies):
@@ -177,11 +192,6 @@ def _class_labels(net, T):
     if net.output_activation.name in ("sigmoid", "softmax") and np.all((T == 0) | (T == 1)):
         return _labels(T)
     return None
-
-
-# The output activations that give the probabilities these losses take logarithms of.
-_NEEDS_PROBABILITIES = {"binary_cross_entropy": ("sigmoid", "softmax"),
-                        "cross_entropy": ("softmax",)}
 
 
 def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=100,
@@ -244,15 +254,10 @@ def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=
     >>> net.predict([[-7, -3], [20, 2]])   # Emily is F (1), Frank is M (0)
     array([1, 0])
     """
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
-    loss = get_loss(loss)
-    out = net.output_activation.name
-    if out not in _NEEDS_PROBABILITIES.get(loss.name, (out,)):
-        raise ValueError(f"loss={loss.name!r} needs probabilities from the output layer: use "
-                         f"output_activation={_NEEDS_PROBABILITIES[loss.name][0]!r}, not {out!r}")
-    X, T = _dataset(net, X, y, "X")
-    val = None if validation_data is None else _validation_set(net, validation_data)
+    _check_net(net)
+    loss = net._check_loss(loss)
+    X, T = _dataset(net, X, y, "X", loss)
+    val = None if validation_data is None else _validation_set(net, validation_data, loss)
     n_epochs = check_int(n_epochs, "n_epochs", minimum=1)
     batch_size = min(check_int(batch_size, "batch_size", minimum=1), len(X))
     if learning_rate is not None:
@@ -265,9 +270,7 @@ def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=
         if val is None:
             raise ValueError(f"early_stopping={early_stopping} needs validation_data=(X_val, "
                              "y_val): it stops when the validation loss stops improving")
-    for name, flag in (("shuffle", shuffle), ("progress", progress)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be True or False, got {_show(flag)}")
+    shuffle, progress = _check_flag(shuffle, "shuffle"), _check_flag(progress, "progress")
     rng = as_rng(rng) if shuffle else None
 
     history = History()

@@ -210,7 +210,7 @@ def test_as_targets():
         (lambda: as_targets([0, 4], 3), ValueError, r"y labels must be in \[0, 3\), got 4"),
         (lambda: as_targets([[1, 2]], 3), ValueError, "y must have 3 column"),
         (lambda: as_targets(np.zeros((2, 2, 2)), 2), ValueError, "y must be a 1-D or 2-D"),
-        (lambda: as_targets(["a", "b"], 2), TypeError, "integer class labels"),
+        (lambda: as_targets(["a", "b"], 2), TypeError, "y must be an array of numbers"),
         (lambda: as_targets([np.nan], 1), ValueError, "finite"),
     ],
 )
