@@ -59,6 +59,8 @@ def gender(shifted=True):
     >>> X[0], y
     (array([-2., -1.]), array([1., 0., 0., 1.]))
     """
+    if not isinstance(shifted, (bool, np.bool_)):
+        raise TypeError(f"shifted must be True or False, got {shifted!r}")
     X = _GENDER - np.array(GENDER_SHIFT) if shifted else _GENDER.copy()
     return X, np.array([1.0, 0.0, 0.0, 1.0])
 
@@ -71,7 +73,7 @@ def true_cosine(x):
     >>> float(true_cosine(0.0))
     1.0
     """
-    return np.cos(1.5 * np.pi * np.asarray(x, dtype=float))
+    return np.cos(1.5 * np.pi * as_float_array(x, "x", allow_nonfinite=True))
 
 
 def noisy_cosine(n_samples=30, noise=0.1, rng=0):
@@ -247,6 +249,9 @@ def standardize(X_train, *others):
     (array([-1.,  1.]), array([3.]))
     """
     X_train = as_float_array(X_train, "X_train", ndim=2)
+    if X_train.shape[0] == 0:
+        raise ValueError(f"X_train must hold at least one sample to take the mean and std "
+                         f"of, got shape {X_train.shape}")
     mean, std = X_train.mean(axis=0), X_train.std(axis=0)
     std = np.where(std > 0, std, 1.0)
     scaled = [X_train]
@@ -259,14 +264,20 @@ def standardize(X_train, *others):
     return tuple((X - mean) / std for X in scaled)
 
 
+MAX_INFERRED_CLASSES = 1000
+"""The most classes ``one_hot`` infers from the labels; pass ``n_classes`` for more."""
+
+
 def one_hot(y, n_classes=None):
     """Integer labels to one-hot rows.
 
     Parameters
     ----------
     y : array_like of int, shape (n_samples,)
+        Class labels >= 0 (floats equal to integers, such as 2.0, are accepted).
     n_classes : int, optional
-        Defaults to ``max(y) + 1``.
+        Defaults to ``max(y) + 1``, at most ``MAX_INFERRED_CLASSES``: a stray huge label
+        must not silently allocate gigabytes.
 
     Returns
     -------
@@ -278,12 +289,16 @@ def one_hot(y, n_classes=None):
     array([[1., 0., 0.],
            [0., 0., 1.]])
     """
-    from .losses import _one_hot_labels
+    from .losses import _labels, _one_hot_labels
 
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"y must be a 1-D array of labels, got shape {y.shape}")
+    labels = _labels(y, "y")
     if n_classes is None:
-        n_classes = int(y.max()) + 1 if y.size else 1
+        n_classes = int(labels.max()) + 1 if labels.size else 1
+        if n_classes > MAX_INFERRED_CLASSES:
+            i = int(labels.argmax())
+            raise ValueError(
+                f"y holds the label {labels[i]} (index {i}), so one_hot would make "
+                f"{n_classes} columns; labels must be < n_classes. Pass n_classes explicitly "
+                f"when more than {MAX_INFERRED_CLASSES} classes are meant")
     n_classes = check_int(n_classes, "n_classes", minimum=1)
-    return _one_hot_labels(y, n_classes, "y")
+    return _one_hot_labels(labels, n_classes, "y")

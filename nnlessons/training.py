@@ -12,6 +12,7 @@ metrics other than accuracy. The caller's arrays are never changed; the network'
 and biases are (that is what training means).
 """
 
+import warnings
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -22,11 +23,23 @@ from .network import MLP
 from .optim import get_optimizer
 from .progress import _in_kernel, _Progress  # noqa: F401  (_in_kernel is importable from here too)
 
-__all__ = ["fit", "train_epoch", "History", "DivergenceError", "accuracy"]
+__all__ = ["fit", "train_epoch", "History", "DivergenceError", "StuckWarning", "accuracy"]
 
 
 class DivergenceError(FloatingPointError):
     """Training produced a nan or inf loss: usually the learning rate is too large."""
+
+
+class StuckWarning(UserWarning):
+    """The loss stayed flat in the first epochs while the output units were saturated."""
+
+
+# After this many epochs fit looks once whether training is stuck (the seeds' flat sigmoid).
+_STUCK_EPOCHS = 5
+_STUCK_FRACTION = 0.9        # at least this share of the outputs saturated ...
+_SATURATED = 1e-4            # ... i.e. with f'(z) below 1e-4 of the activation's largest f'
+_FLAT = 1e-6                 # relative change of the loss counted as none
+_STUCK_LOSS = 1e-3           # a flat loss below this is a converged network, not a stuck one
 
 
 @dataclass(repr=False)
@@ -283,12 +296,42 @@ def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=
             _evaluate(net, X, T, labels, loss, history.loss, history.accuracy)
             history.epochs_run = epoch
             run.check_finite(epoch)
+            if epoch == _STUCK_EPOCHS:
+                _warn_if_stuck(net, X, history.loss, optimizer.learning_rate)
             if val is not None:
                 _evaluate(net, *val, val_labels, loss, history.val_loss, history.val_accuracy)
                 if run.stop_early(epoch, early_stopping):
                     break
             run.show()
     return history
+
+
+def _saturation(net, X):
+    """The share of output values where the output activation is flat (f'(z) about 0)."""
+    zs, activations = net._trace(X)
+    z, a, act = zs[-1], activations[-1], net.output_activation
+    if act.name == "softmax":
+        slope, largest = a * (1.0 - a), 0.25                  # the Jacobian's diagonal
+    else:
+        slope = np.abs(act.fast_backward(z, a, np.ones_like(a)))
+        largest = max(float(np.abs(act.derivative(np.linspace(-5.0, 5.0, 101))).max()), 1e-12)
+    return float(np.mean(slope < _SATURATED * largest))
+
+
+def _warn_if_stuck(net, X, losses, learning_rate):
+    """Warn when the first epochs left the loss flat with saturated outputs (not an error)."""
+    first = np.array(losses[:_STUCK_EPOCHS])
+    if first[-1] < _STUCK_LOSS or np.ptp(first) > _FLAT * max(1.0, abs(first[-1])):
+        return
+    share = _saturation(net, X)
+    if share < _STUCK_FRACTION:
+        return
+    warnings.warn(
+        f"the training loss stayed at {first[-1]:.4g} for the first {_STUCK_EPOCHS} epochs "
+        f"while {share:.0%} of the outputs sit on the flat ends of "
+        f"{net.output_activation.name!r}, where the gradient is about 0: "
+        f"learning_rate={learning_rate:g} may be too large (its first steps pushed the units "
+        f"there); try e.g. learning_rate={learning_rate / 10:g}", StuckWarning, stacklevel=3)
 
 
 class _Run:

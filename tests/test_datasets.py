@@ -289,7 +289,7 @@ def test_one_hot():
     assert one_hot([0, 1]).dtype == np.float64
     with pytest.raises(ValueError, match=r"y labels must be in \[0, 2\), got 3 at index 1"):
         one_hot([1, 3], n_classes=2)
-    with pytest.raises(ValueError, match="y must be a 1-D array of labels"):
+    with pytest.raises(ValueError, match="y must be a 1-D array of class labels"):
         one_hot([[0, 1]])
     with pytest.raises(ValueError, match="integer class labels"):
         one_hot([0.5])
