@@ -68,7 +68,8 @@ class Neuron:
                 f"{self.weights.shape[0]} weights"
             )
         z = x @ self.weights + self.bias      # (n_samples, n_inputs) @ (n_inputs,) -> (n_samples,)
-        a = self.activation.fast(z)
+        with np.errstate(over="ignore"):      # sigmoid's e^-z may overflow to inf: fine
+            a = self.activation.fast(z)
         return float(a) if x.ndim == 1 else a
 
     def __repr__(self):
@@ -224,7 +225,8 @@ class MLP:
         array([[0.7216]])
         """
         X = self._check_X(X)
-        return self._forward(X[None, :])[0] if X.ndim == 1 else self._forward(X)
+        with np.errstate(over="ignore"):
+            return self._forward(X[None, :])[0] if X.ndim == 1 else self._forward(X)
 
     def trace(self, X):
         """Everything the forward pass computes: ``(zs, activations)``.
@@ -235,7 +237,8 @@ class MLP:
         activations : list of ndarray; ``activations[0]`` is X, ``activations[l + 1] = f(zs[l])``
         """
         X = self._check_X(X)
-        return self._trace(X[None, :] if X.ndim == 1 else X)
+        with np.errstate(over="ignore"):
+            return self._trace(X[None, :] if X.ndim == 1 else X)
 
     def gradients(self, X, y, loss="mse"):
         """The gradient of the loss on the batch ``(X, y)`` for every weight and bias.
@@ -262,7 +265,8 @@ class MLP:
         0.021
         """
         X, Y, loss = self._check_Xy(X, y, loss)
-        return self._gradients(X, Y, loss)
+        with np.errstate(over="ignore"):
+            return self._gradients(X, Y, loss)
 
     def loss(self, X, y, loss="mse"):
         """The loss of the network's predictions for ``X`` against ``y``.
@@ -278,7 +282,8 @@ class MLP:
         float
         """
         X, Y, loss = self._check_Xy(X, y, loss)
-        return loss.fast(Y, self._forward(X))
+        with np.errstate(over="ignore"):
+            return loss.fast(Y, self._forward(X))
 
     def predict(self, X):
         """Class labels (n_samples,): output > 0.5 for one output unit, else the argmax.
@@ -291,24 +296,32 @@ class MLP:
         array([0, 1])
         """
         X = self._check_X(X)
-        y_hat = self._forward(np.atleast_2d(X))
+        with np.errstate(over="ignore"):
+            y_hat = self._forward(np.atleast_2d(X))
         labels = (y_hat[:, 0] > 0.5).astype(np.int64) if y_hat.shape[1] == 1 else (
             y_hat.argmax(axis=1))
         return labels[0] if X.ndim == 1 else labels
 
-    # --- the unchecked hot path: X, Y are float arrays of shape (n_samples, ...) ---
+    # --- the unchecked hot path: X, Y are float arrays of shape (n_samples, ...); callers
+    # silence the expected overflow of sigmoid's e^-z (np.errstate), as the public methods do
 
     def _forward(self, X):
         a = X
         for W, b, act in zip(self.weights, self.biases, self._acts(), strict=True):
-            a = act.fast(a @ W + b)            # (n, n_in) @ (n_in, n_out) + (n_out,) -> (n, n_out)
+            z = a @ W                          # (n, n_in) @ (n_in, n_out) -> (n, n_out)
+            z += b                             # + (n_out,), in place
+            a = act.fast(z)
         return a
 
     def _trace(self, X):
         zs, activations = [], [X]
+        a = X
         for W, b, act in zip(self.weights, self.biases, self._acts(), strict=True):
-            zs.append(activations[-1] @ W + b)  # (n, n_in) @ (n_in, n_out) -> (n, n_out)
-            activations.append(act.fast(zs[-1]))
+            z = a @ W                          # (n, n_in) @ (n_in, n_out) -> (n, n_out)
+            z += b                             # + (n_out,), in place
+            a = act.fast(z)
+            zs.append(z)
+            activations.append(a)
         return zs, activations
 
     def _acts(self):
@@ -332,7 +345,7 @@ class MLP:
         for layer in range(L - 1, -1, -1):
             a_in = activations[layer]                    # the layer's input, (n, n_in)
             dW[layer] = a_in.T @ delta          # (n_in, n) @ (n, n_out) -> (n_in, n_out)
-            db[layer] = delta.sum(axis=0)       # (n, n_out) -> (n_out,)
+            db[layer] = np.add.reduce(delta, axis=0)   # sum over samples: (n, n_out) -> (n_out,)
             if layer > 0:
                 grad_a = delta @ self.weights[layer].T  # (n, n_out) @ (n_out, n_in) -> (n, n_in)
                 # delta for the layer below: dL/dz = dL/da * f'(z), elementwise

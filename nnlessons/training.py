@@ -177,8 +177,9 @@ def train_epoch(net, X, y, optimizer, *, loss="mse", batch_size=32, weight_decay
     _check_flag(shuffle, "shuffle")
     optimizer = get_optimizer(optimizer)
     optimizer._check_state(net.parameters())
-    _train_one_epoch(net, X, T, loss, optimizer, batch_size, weight_decay,
-                     as_rng(rng) if shuffle else None)
+    with np.errstate(over="ignore"):
+        _train_one_epoch(net, X, T, loss, optimizer, batch_size, weight_decay,
+                         as_rng(rng) if shuffle else None)
 
 
 def _check_net(net):
