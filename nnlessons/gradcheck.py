@@ -13,14 +13,14 @@ Left out on purpose: checking through randomness (dropout) and checking in float
 
 import numpy as np
 
-from ._validation import check_positive
+from ._validation import _show, check_positive
 from .network import MLP
 
 
 def _loss_fn(net, X, y, loss):
     """Check the batch once; return the loss object, targets and ``L()`` on the live net."""
     if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+        raise TypeError(f"net must be an MLP, got {_show(net)}")
     X, Y, loss = net._check_Xy(X, y, loss)
     return X, Y, loss, lambda: loss.fast(Y, net._forward(X))
 

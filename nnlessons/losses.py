@@ -50,7 +50,7 @@ def _pair(y_true, y_pred):
             f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}"
         )
     if y_pred.size == 0:
-        raise ValueError("y_pred must not be empty")
+        raise ValueError(f"y_pred must hold at least one value, got shape {y_pred.shape}")
     return y_true, y_pred
 
 
@@ -382,6 +382,8 @@ def get_loss(loss):
     if isinstance(loss, Loss):
         return loss
     if not isinstance(loss, str):
+        name = getattr(loss, "__name__", None)
+        hint = f"; for the function {name} pass its name, loss={name!r}" if name in LOSSES else ""
         raise TypeError(f"loss must be a name ({', '.join(map(repr, LOSSES))}) or a Loss, "
-                        f"got {_show(loss)}")
+                        f"got {_show(loss)}{hint}")
     return LOSSES[check_in(loss, "loss", LOSSES)]
