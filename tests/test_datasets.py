@@ -183,6 +183,7 @@ def test_digits_match_scikit_learn():
     assert np.array_equal(y, reference.target)
 
 
+@pytest.mark.slow
 def test_package_never_imports_scikit_learn():
     code = ("import sys, nnlessons; nnlessons.datasets.digits(); "
             "assert 'sklearn' not in sys.modules, 'sklearn was imported'")
