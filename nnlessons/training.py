@@ -5,7 +5,10 @@ every partial derivative by backprop, update every weight and bias, go back); le
 adds validation data and early stopping, lesson 09 weight decay. Each epoch shuffles the
 training rows with ``rng``, cuts them into mini-batches of ``batch_size`` rows and takes one
 optimizer step per batch. After each epoch the loss (and accuracy) of the whole training
-set and of the validation set go into a ``History``.
+set and of the validation set go into a ``History``. Two ways a too large learning rate
+shows are reported: a nan or inf loss stops training (``DivergenceError``), and a loss that
+stays flat for the first five epochs while the outputs sit on the flat ends of their
+activation (lesson 06's eta = 50) gives a ``StuckWarning``, and training goes on.
 
 Left out on purpose: callbacks, learning-rate schedules, dropout, gradient clipping and
 metrics other than accuracy. The caller's arrays are never changed; the network's weights
@@ -256,6 +259,13 @@ def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=
     DivergenceError
         When the loss becomes nan or inf; the weights are put back to their values before
         fit, and the message suggests a smaller learning rate.
+
+    Warns
+    -----
+    StuckWarning
+        When the training loss has not changed in the first five epochs while at least 90%
+        of the outputs are saturated (f'(z) about 0) and the loss is not near 0: the first
+        steps were probably too large. Training goes on.
 
     Examples
     --------
