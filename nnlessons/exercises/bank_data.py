@@ -3,15 +3,15 @@
 Two of them are random (a shuffled split, shuffled mini-batches): any right answer is
 accepted, so they are judged by properties (integer indices, no overlap, every sample
 once, the right sizes, actually shuffled) instead of against one expected value. The
-others compare with a reference: ``nl.datasets.one_hot`` and ``nl.training.accuracy``
-from the package, small implementations here for the rest.
+others compare with the package's own definitions (``nl.datasets.one_hot``,
+``nnlessons.metrics``, ``nnlessons.features``, ``nnlessons.model_selection``).
 
 Left out: exercises on standardisation and early stopping (the lessons use the package's).
 """
 
 import numpy as np
 
-from .. import datasets, training
+from .. import datasets, features, metrics, model_selection
 from .._validation import as_rng
 from .core import Exercise, case, hidden
 from .judges import Failure, Numbers, reworded, to_array, type_name
@@ -155,8 +155,7 @@ def _minibatch_cases(rng):
 
 
 def _polynomial_features(x, degree):
-    x = np.asarray(x, dtype=float)
-    return x[:, None] ** np.arange(degree + 1)     # (n, 1) ** (degree + 1,) -> (n, degree + 1)
+    return features.polynomial_features(x, degree)
 
 
 def _poly_cases(rng):
@@ -168,15 +167,7 @@ def _poly_cases(rng):
 
 
 def _k_fold_indices(n_samples, k):
-    sizes = np.full(k, n_samples // k)
-    sizes[: n_samples % k] += 1                      # the first n % k folds are one larger
-    folds, start = [], 0
-    for size in sizes:
-        val_idx = np.arange(start, start + size)
-        train_idx = np.concatenate([np.arange(0, start), np.arange(start + size, n_samples)])
-        folds.append((train_idx, val_idx))
-        start += size
-    return folds
+    return model_selection.k_fold_indices(n_samples, k)
 
 
 def _compare_folds(expected, got, reveal):
@@ -226,7 +217,7 @@ def _one_hot_cases(rng):
 
 
 def _accuracy(y_true, y_pred):
-    return training.accuracy(y_true, y_pred)
+    return metrics.accuracy(y_true, y_pred)
 
 
 def _accuracy_cases(rng):
@@ -244,9 +235,7 @@ def _all_wrong(rng, n_samples):
 
 
 def _confusion_matrix(y_true, y_pred, n_classes):
-    matrix = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(matrix, (np.asarray(y_true), np.asarray(y_pred)), 1)   # rows true, columns pred
-    return matrix
+    return metrics.confusion_matrix(y_true, y_pred, n_classes)
 
 
 def _confusion_cases(rng):
