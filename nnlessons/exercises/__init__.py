@@ -20,10 +20,11 @@ and with other seeds, so an answer that ignores its rng fails.
 Exercises by lesson (points): 00 ``double`` (0, warm-up); 01 ``sigmoid`` (1),
 ``neuron_output`` (1); 02 ``sigmoid_derivative`` (1), ``tanh_derivative`` (1), ``relu``
 (1), ``softmax`` (2); 03 ``layer_forward`` (1), ``count_params`` (1); 04 ``mse`` (1),
-``center`` (1); 05 ``gender_partials`` (3), ``numerical_gradient`` (2); 06 ``sgd_step``
-(2), ``gradient_descent`` (2); 07 ``momentum_step`` (2), ``adam_step`` (3); 08
-``split_indices`` (2), ``minibatches`` (2); 09 ``polynomial_features`` (1),
-``k_fold_indices`` (2); 10 ``one_hot`` (1), ``accuracy`` (1), ``confusion_matrix`` (2).
+``center`` (1); 05 ``gender_partials`` (3), ``numerical_gradient`` (2), ``backprop`` (4);
+06 ``sgd_step`` (2), ``gradient_descent`` (2), ``train_sgd`` (4); 07 ``momentum_step`` (2),
+``adam_step`` (3); 08 ``split_indices`` (2), ``minibatches`` (2); 09
+``polynomial_features`` (1), ``k_fold_indices`` (2); 10 ``one_hot`` (1), ``accuracy`` (1),
+``confusion_matrix`` (2).
 
 Introduced in lesson 00 (how to check an exercise). Left out: timeouts and process
 isolation, which belong to the grader (:mod:`nnlessons.grading`).
@@ -152,8 +153,8 @@ def check(name, fn):
     """
     if isinstance(name, Exercise) or (isinstance(name, str) and name in EXERCISES):
         exercise = get_exercise(name)
-        report = Report(exercise.name, [run_case(exercise, c, fn) for c in exercise.cases()],
-                        exercise.points)
+        cases = [run_case(exercise, c, fn, watch=True) for c in exercise.cases()]
+        report = Report(exercise.name, cases, exercise.points)
     else:
         report = _unknown(name, fn)
     report.show()

@@ -189,6 +189,11 @@ class Exercise:
     allowed : tuple of str
         The names of ``nnlessons`` (e.g. ``"sigmoid"``) the learner's function may use;
         an answer that reaches the package's own code for anything else earns nothing.
+    rng_check : bool, default True
+        Whether an exercise judged by ``properties`` that takes ``rng`` is also called with
+        other seeds (see :attr:`rng_param`). False where the judge itself compares with a
+        run of the reference on the same rng, and where some cases rightly give the same
+        answer for every seed (a full batch in ``train_sgd``).
     """
 
     name: str
@@ -203,6 +208,7 @@ class Exercise:
     returns: str = "an array of numbers"
     hint: str = None
     allowed: tuple = ()
+    rng_check: bool = True
 
     @property
     def params(self):
@@ -232,6 +238,8 @@ class Exercise:
         use it: each case is also run again with the same seed (same answer expected) and
         with another seed (a different answer expected), see :meth:`repeat_calls`.
         """
+        if not self.rng_check:
+            return None
         return "rng" if self.properties is not None and "rng" in self.params else None
 
     def repeat_calls(self, case):
