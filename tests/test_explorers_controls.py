@@ -2,9 +2,11 @@
 
 For each explorer, a DRAWN function pairs what its artists show with what its compute
 function returns for the controls' current values (``assert_drawn`` compares them; the
-per-explorer test files use it too); one parametrised test moves each control to two
-values and compares them, and checks that the picture sent to the browser changed. The
-table must list every control a builder makes (a new control without a case fails).
+per-explorer test files use it too). One parametrised test moves each control to one or two
+other values and back to its initial one, compares them at every value and checks that the
+picture sent to the browser changed. Each explorer is built once for all its controls, and
+every test leaves it as it found it. The table must list every control a builder makes (a
+new control without a case fails).
 """
 
 import numpy as np
@@ -122,32 +124,31 @@ def _train_a_little(widget, control):
 
 _OPTIMIZERS = list(nl.optim.OPTIMIZERS)
 
-# explorer: (builder keyword arguments, {control: two values}, DRAWN function, set-up)
+# explorer: (builder keyword arguments, {control: values it is moved to before it goes back
+#            to its initial value}, DRAWN function, set-up)
 CASES = {
-    "neuron": ({}, {"w1": [-2.0, 3.5], "w2": [0.5, -4.0], "b": [-1.0, 2.5],
-                    "activation": ["tanh", "identity"]}, _neuron, None),
+    "neuron": ({}, {"w1": [-2.0], "w2": [-4.0], "b": [2.5], "activation": ["tanh"]},
+               _neuron, None),
     "activations": ({"activation": "leaky_relu"},
-                    {"activation": ["softmax", "relu"], "slope": [0.1, 0.3], "z": [-3.0, 2.5],
+                    {"activation": ["softmax", "relu"], "slope": [0.3], "z": [-3.0],
                      "z_range": [(-10.0, 10.0), (-2.0, 4.0)]}, _activations, None),
-    "saturation": ({"depth": 6}, {"depth": [3, 25], "activation": ["relu", "tanh"],
-                                  "init": ["normal", "he"], "width": [8, 128]},
-                   _saturation, None),
-    "gradient_descent": ({}, {"learning_rate": [0.01, 1.0], "n_steps": [5, 80],
-                              "w0": [-2.0, 1.0], "surface": ["rosenbrock", "several_minima"]},
-                         _descent, None),
+    "saturation": ({"depth": 6}, {"depth": [25], "activation": ["relu"], "init": ["normal"],
+                                  "width": [128]}, _saturation, None),
+    "gradient_descent": ({}, {"learning_rate": [1.0], "n_steps": [80], "w0": [-2.0],
+                              "surface": ["rosenbrock", "several_minima"]}, _descent, None),
     # every optimizer races, so that each rate slider moves a drawn path
     "optimizer_race": ({"learning_rates": surfaces.SURFACES["ravine"].learning_rates},
-                       {"surface": ["rosenbrock", "saddle"], "n_steps": [50, 400],
-                        **{name: [False, True] for name in _OPTIMIZERS},
-                        **{f"lr_{name}": [0.01, 0.2] for name in _OPTIMIZERS}},
-                       _race, None),
-    "fitting": ({}, {"model": ["mlp", "polynomial"], "degree": [1, 15], "hidden_units": [2, 30],
-                     "noise": [0.0, 0.4], "n_samples": [10, 80]}, _fitting, _mlp_for_its_slider),
-    "playground": ({}, {"dataset": ["circles", "spirals"], "hidden_layers": [0, 3],
-                        "neurons": [2, 9], "activation": ["relu", "sigmoid"],
-                        "optimizer": ["sgd", "momentum"], "learning_rate": [0.003, 0.3],
-                        "batch_size": [4, 64]}, _playground, _train_a_little),
+                       {"surface": ["rosenbrock", "saddle"], "n_steps": [50],
+                        **{name: [False] for name in _OPTIMIZERS},
+                        **{f"lr_{name}": [0.02] for name in _OPTIMIZERS}}, _race, None),
+    "fitting": ({}, {"model": ["mlp"], "degree": [15], "hidden_units": [30], "noise": [0.0],
+                     "n_samples": [80]}, _fitting, _mlp_for_its_slider),
+    "playground": ({}, {"dataset": ["spirals"], "hidden_layers": [0], "neurons": [9],
+                        "activation": ["relu"], "optimizer": ["momentum"],
+                        "learning_rate": [0.3], "batch_size": [4]}, _playground,
+                   _train_a_little),
 }
+
 
 def _assert_equal(drawn, expected, where):
     if isinstance(expected, (str, bool, dict)) or (
@@ -171,23 +172,49 @@ def assert_drawn(widget, explorer, where=""):
         _assert_equal(shown, expected, f"{explorer}{where}: pair {k} of its DRAWN function")
 
 
+@pytest.fixture(scope="module")
+def built():
+    """Each explorer's widget and its initial values, built once for all its controls: every
+    test leaves its widget as it found it (and a failed test has it built again)."""
+    return {}
+
+
+def _widget(built, explorer):
+    if explorer not in built:
+        widget = getattr(nl.explorers, explorer)(**CASES[explorer][0])
+        built[explorer] = widget, widget.values()
+    return built[explorer]
+
+
 @pytest.mark.parametrize(("explorer", "control"),
                          [(e, c) for e, case in CASES.items() for c in case[1]])
-def test_every_control_redraws_what_the_compute_function_gives(explorer, control):
-    kwargs, values, _, setup = CASES[explorer]
-    widget = getattr(nl.explorers, explorer)(**kwargs)
-    if setup:
-        setup(widget, control)
-    for value in values[control]:
-        before = bytes(widget.image.value)
-        widget.controls[control].value = value
-        assert_drawn(widget, explorer, f" with {control} = {value!r}")
-        assert bytes(widget.image.value) != before, f"{control} = {value!r} left the picture"
+def test_every_control_redraws_what_the_compute_function_gives(built, explorer, control):
+    widget, initial = _widget(built, explorer)
+    _, values, _, setup = CASES[explorer]
+    try:
+        if setup:
+            setup(widget, control)
+        steps = list(values[control])
+        if steps[-1] != initial[control]:
+            steps.append(initial[control])                     # and back
+        for value in steps:
+            before = bytes(widget.image.value)
+            widget.controls[control].value = value
+            assert_drawn(widget, explorer, f" with {control} = {value!r}")
+            changed = bytes(widget.image.value) != before
+            assert changed, f"{explorer}: {control} = {value!r} left the picture as it was"
+        for name, value in initial.items():                    # undo the set-up
+            if widget.controls[name].value != value:
+                widget.controls[name].value = value
+        assert widget.values() == initial
+    except BaseException:
+        del built[explorer]
+        raise
 
 
 @pytest.mark.parametrize("explorer", list(CASES))
-def test_the_table_has_every_control_of_every_explorer(explorer):
-    widget = getattr(nl.explorers, explorer)(**CASES[explorer][0])
+def test_the_table_has_every_control_of_every_explorer(built, explorer):
+    widget, _ = _widget(built, explorer)
     assert sorted(widget.controls) == sorted(CASES[explorer][1])
 
 

@@ -44,6 +44,39 @@ def test_choosing_a_surface_sets_its_learning_rates():
     assert_drawn(widget, "optimizer_race")
 
 
+def test_an_optimizer_added_to_the_registry_joins_the_race(monkeypatch):
+    class HalfStep(nl.optim.SGD):
+        """Gradient descent at half the learning rate: a rule the race has never seen."""
+
+        name = "halfstep"
+        race_learning_rates = {"ravine": 0.5}
+
+        def _update(self, i, theta, g):
+            theta -= 0.5 * self.learning_rate * g
+
+    monkeypatch.setitem(nl.optim.OPTIMIZERS, "halfstep", HalfStep)
+    widget = nl.explorers.optimizer_race()
+    assert widget.controls["lr_halfstep"].value == pytest.approx(0.5, rel=0.06)
+    assert not widget.controls["halfstep"].value
+    widget.controls["halfstep"].value = True
+    assert_drawn(widget, "optimizer_race")
+    s = SURFACES["ravine"]
+    lr = widget.controls["lr_halfstep"].value
+    theta, expected = np.array(s.start), [np.array(s.start)]
+    for _ in range(widget.controls["n_steps"].value):
+        theta = theta - 0.5 * lr * np.array(s.gradient(*theta))
+        expected.append(theta)
+    np.testing.assert_allclose(np.c_[widget.artists["paths"]["halfstep"].get_data()], expected)
+    colors = m.racer_colors()
+    assert widget.artists["paths"]["halfstep"].get_color() == colors["halfstep"]
+    assert len(set(colors.values())) == len(colors) == len(nl.optim.OPTIMIZERS)
+    # a surface it has no rate for starts it at its default learning rate
+    widget.controls["surface"].value = "saddle"
+    assert widget.controls["lr_halfstep"].value == pytest.approx(HalfStep().learning_rate,
+                                                                 rel=0.06)
+    assert_drawn(widget, "optimizer_race")
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match="optimizer must be one of"):
         nl.explorers.optimizer_race(learning_rates={"adamw": 0.1})
