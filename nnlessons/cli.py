@@ -1,16 +1,20 @@
-"""The ``nnlessons`` command: ``nnlessons grade ...`` and ``nnlessons release ...``.
+"""The ``nnlessons`` command: ``grade``, ``merge``, ``gradescope`` and ``release``.
 
 ``nnlessons grade SUBMISSION.ipynb ... [--timeout SECONDS] [--out grades.csv]
 [--feedback DIR] [--json REPORT.json] [--jobs N]`` grades submitted notebooks (see
 :mod:`nnlessons.grading` and docs/instructors.md). A folder stands for every notebook
 under it. ``nnlessons release`` writes the learners' notebooks from the solutions (it is
-``python -m nnlessons.authoring release``).
+``python -m nnlessons.authoring release``). ``nnlessons grade --shard K/N --seed S
+--json part-K.json`` grades one share of a class and ``nnlessons merge part-*.json`` puts
+the shares together (:mod:`nnlessons.grading.shards`); ``nnlessons gradescope LESSON...``
+builds a Gradescope autograder (:mod:`nnlessons.grading.gradescope`).
 
 Exit status: 0 when every submission was graded, whatever its score or status (a file
 that is not a notebook is a row with status ``unreadable`` and 0 points); 1 when the
 grader itself failed (a kernel could not start, the package's files changed during the
 batch, an output could not be written); 2 for bad arguments, including a path that does
-not exist (so that a typo is caught before a long batch starts).
+not exist (so that a typo is caught before a long batch starts), and for parts that
+``merge`` refuses; 3 when ``--fail-under SCORE`` is given and a submission scored below it.
 
 Not part of any lesson; introduced for instructors.
 """
@@ -54,6 +58,16 @@ def _positive(name, kind=float):
     return parse
 
 
+def _score(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"--fail-under must be a number >= 0, got {text!r}")
+    return value
+
+
 def _seed(text):
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"--seed must be an integer >= 0, got {text!r}")
@@ -79,16 +93,41 @@ def parser():
     g.add_argument("--json", metavar="REPORT", help="write the full report as JSON")
     g.add_argument("--jobs", type=_positive("--jobs", int), default=os.cpu_count() or 1,
                    metavar="N", help="kernels run in parallel (default: the number of CPUs)")
-    g.add_argument("--seed", type=_seed, default=0,
+    g.add_argument("--seed", type=_seed, default=None,
                    help="seed of the hidden cases (default 0; keep yours private)")
     g.add_argument("--memory-limit", type=memory_size, default="2G", metavar="SIZE",
                    help="address-space limit of each kernel, e.g. 2G, 512M, none (default 2G)")
     g.add_argument("--exercises", metavar="NAMES",
                    help="comma-separated exercises or lessons (01 or 01_neuron) to grade "
                         "every submission on (default: detected per notebook)")
+    g.add_argument("--shard", metavar="K/N",
+                   help="grade only the K-th of N shares of the submissions (sorted by path); "
+                        "needs --seed and --json; put the parts together with nnlessons merge")
+    g.add_argument("--fail-under", type=_score, metavar="SCORE",
+                   help="exit with status 3 when a submission scores below SCORE points "
+                        "(for exit-code checks such as GitHub Classroom's)")
     g.add_argument("--quiet", action="store_true", help="no progress display")
     g.add_argument("--no-package-check", action="store_true",
                    help="do not stop when the package's files change during the batch")
+    m = commands.add_parser("merge", help="put the JSON parts of a sharded batch together",
+                            description="Write grades.csv (and optionally one JSON report) "
+                            "from the parts written by nnlessons grade --shard K/N --json.")
+    m.add_argument("parts", nargs="+", metavar="PART", help="the JSON parts, one per shard")
+    m.add_argument("--out", default="grades.csv", metavar="CSV",
+                   help="the grades table to write (default grades.csv)")
+    m.add_argument("--json", metavar="REPORT", help="write the merged JSON report too")
+    s = commands.add_parser("gradescope", help="build a Gradescope autograder (a zip file)",
+                            description="Build a Gradescope autograder that grades the "
+                            "submitted notebook on the given lessons or exercises with the "
+                            "same engine as nnlessons grade.")
+    s.add_argument("lessons", nargs="+", metavar="LESSON",
+                   help="lessons (01 or 01_neuron) or exercise names the assignment counts")
+    s.add_argument("--out", default="autograder.zip", metavar="ZIP",
+                   help="the autograder to write (default autograder.zip)")
+    s.add_argument("--timeout", type=_positive("--timeout"), default=60.0, metavar="SECONDS",
+                   help="time limit for each cell and for each exercise (default 60)")
+    s.add_argument("--memory-limit", type=memory_size, default="2G", metavar="SIZE",
+                   help="address-space limit of the kernel (default 2G)")
     r = commands.add_parser("release", add_help=False,
                             help="write the learners' notebooks from the solutions")
     r.add_argument("args", nargs=argparse.REMAINDER)
@@ -130,7 +169,12 @@ def grade_command(args):
     try:
         paths = find_notebooks(args.submissions)
         only = [s.strip() for s in args.exercises.split(",")] if args.exercises else None
-        plan = grading.Plan(seed=args.seed, only=only)
+        shard = grading.shards.parse_shard(args.shard) if args.shard else None
+        if shard and (args.seed is None or not args.json):
+            raise ValueError("--shard needs --seed (every shard must grade the same hidden "
+                             "cases) and --json (the part that nnlessons merge reads)")
+        seed = 0 if args.seed is None else args.seed
+        plan = grading.Plan(seed=seed, only=only)
         for output in (args.out, args.json):  # fail before the batch, not after it
             if output:
                 Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -141,18 +185,28 @@ def grade_command(args):
         print("nnlessons grade: error: no notebooks found", file=sys.stderr)
         return 2
     start = time.monotonic()
-    progress = grading.Progress(len(paths), enabled=not args.quiet)
+    labels = grading.batch.labels_for(paths)
+    settings = {"seed": seed, "timeout": args.timeout, "memory_limit": args.memory_limit,
+                "exercises": only, "order": list(plan.exercises)}
+    positions, batch = list(range(len(paths))), None
+    if shard:
+        positions = grading.shards.shard_positions(paths, *shard)
+        batch = {"digest": grading.shards.batch_digest(labels, settings), "total": len(paths),
+                 "shard": list(shard)}
+    chosen = [paths[i] for i in positions]
+    progress = grading.Progress(len(chosen), enabled=not args.quiet)
     if not args.quiet:
-        print(f"grading {len(paths)} submission(s), {args.jobs} at a time", file=sys.stderr)
+        part = f" (shard {shard[0]}/{shard[1]} of {len(paths)})" if shard else ""
+        print(f"grading {len(chosen)} submission(s){part}, {args.jobs} at a time",
+              file=sys.stderr)
     try:
-        grades = grading.grade(paths, plan=plan, jobs=args.jobs, progress=progress,
+        grades = grading.grade(chosen, plan=plan, jobs=args.jobs, progress=progress,
+                               labels=[labels[i] for i in positions],
                                timeout=args.timeout, memory_limit=args.memory_limit,
                                watch=[] if args.no_package_check else None)
         grading.write_csv(grades, args.out, order=plan.exercises)
-        settings = {"seed": args.seed, "timeout": args.timeout,
-                    "memory_limit": args.memory_limit, "exercises": only}
         if args.json:
-            grading.write_json(grades, args.json, settings)
+            grading.write_json(grades, args.json, settings, positions, batch)
         if args.feedback:
             grading.write_feedback(grades, args.feedback, ("md", "html") if args.html else ("md",))
     except (grading.GraderError, OSError) as err:
@@ -165,6 +219,56 @@ def grade_command(args):
     if failed:
         print(f"nnlessons grade: the grader failed on {', '.join(failed)}", file=sys.stderr)
         return 1
+    below = [g for g in grades if args.fail_under is not None and g.total < args.fail_under]
+    if below:
+        print(f"nnlessons grade: {len(below)} submission(s) scored below --fail-under "
+              f"{args.fail_under:g}", file=sys.stderr)
+        return 3
+    return 0
+
+
+def merge_command(args):
+    """Run ``nnlessons merge``; returns the exit status."""
+    from .grading import report, shards
+
+    try:
+        order, rows = shards.merge_parts(args.parts)
+        for output in (args.out, args.json):
+            if output:
+                Path(output).parent.mkdir(parents=True, exist_ok=True)
+        report.write_csv_rows([row["csv"] for row in rows], args.out, order)
+        if args.json:
+            import json
+
+            settings = json.loads(Path(args.parts[0]).read_text("utf-8"))["settings"]
+            Path(args.json).write_text(json.dumps(
+                {"settings": settings, "submissions": rows}, indent=1), "utf-8")
+    except shards.MergeError as err:
+        print(f"nnlessons merge: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"nnlessons merge: could not write the output: {err}", file=sys.stderr)
+        return 1
+    print(f"merged {len(rows)} submission(s) from {len(args.parts)} part(s) into {args.out}",
+          file=sys.stderr)
+    return 0
+
+
+def gradescope_command(args):
+    """Run ``nnlessons gradescope``; returns the exit status."""
+    from .grading import gradescope
+
+    try:
+        path = gradescope.build(args.lessons, args.out, timeout=args.timeout,
+                                memory_limit=args.memory_limit)
+    except ValueError as err:
+        print(f"nnlessons gradescope: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"nnlessons gradescope: could not write {args.out}: {err}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}: upload it as the assignment's autograder on Gradescope",
+          file=sys.stderr)
     return 0
 
 
@@ -176,7 +280,9 @@ def main(argv=None):
 
         return authoring.main(argv)
     args = parser().parse_args(argv)
-    return grade_command(args)
+    commands = {"grade": grade_command, "merge": merge_command,
+                "gradescope": gradescope_command}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ EXPECTED = {
     "gender_partials": ("05_backprop", 3), "numerical_gradient": ("05_backprop", 2),
     "sgd_step": ("06_sgd", 2), "gradient_descent": ("06_sgd", 2),
     "momentum_step": ("07_optimizers", 2), "adam_step": ("07_optimizers", 3),
+    "backprop": ("05_backprop", 4), "train_sgd": ("06_sgd", 4),
     "split_indices": ("08_hyperparameters", 2), "minibatches": ("08_hyperparameters", 2),
     "polynomial_features": ("09_overfitting", 1), "k_fold_indices": ("09_overfitting", 2),
     "one_hot": ("10_digits", 1), "accuracy": ("10_digits", 1),
@@ -92,6 +93,10 @@ WRONG = {
         "gradient_descent").reference(grad, x0, learning_rate, n_steps)[1:], "wrong shape"),
     "momentum_step": (_mom_wrong, "new_velocity: wrong value"),
     "adam_step": (_adam_no_bias_correction, "new_param: wrong value"),
+    "backprop": (lambda weights, biases, X, Y: [[-d for d in part] for part in get_exercise(
+        "backprop").reference(weights, biases, X, Y)], "wrong sign"),
+    "train_sgd": (lambda *args: get_exercise("train_sgd").reference(*args[:-1], args[-1] + 1),
+                  "wrong value"),
     "split_indices": (lambda n, val_size, test_size, rng: (
         np.arange(round(n * val_size) + round(n * test_size), n), np.arange(round(n * val_size)),
         np.arange(round(n * val_size), round(n * val_size) + round(n * test_size))),
@@ -118,8 +123,8 @@ def test_bank_has_every_exercise_with_its_lesson_and_points():
         assert (exercise.lesson, exercise.points) == (lesson, points)
         assert exercise.signature.startswith(name + "(")
         assert len(exercise.public_cases) >= 1
-    assert sum(e.points > 0 for e in EXERCISES.values()) == 23
-    assert all(1 <= e.points <= 3 for e in EXERCISES.values() if e.name != "double")
+    assert sum(e.points > 0 for e in EXERCISES.values()) == 25
+    assert all(1 <= e.points <= 4 for e in EXERCISES.values() if e.name != "double")
 
 
 def test_get_exercise_rejects_unknown_names_listing_valid_ones():
@@ -229,7 +234,7 @@ def test_hidden_case_messages_never_show_inputs_or_expected_values(name):
             secrets = _numbers_in((case.args, case.kwargs), set())
             if exercise.properties is None:
                 _numbers_in(exercise.expected(case), secrets)
-            text = str(result)
+            text = f"{result} {result.message}"     # the learner's line and the instructor's
             assert not [s for s in secrets if s in text], (text, secrets)
 
 

@@ -125,6 +125,7 @@ def test_optimizer_steps_agree_with_the_package(name, optimizer):
         assert np.allclose(theta, package_theta, rtol=1e-12)
 
 
+@pytest.mark.slow  # imports torch
 def test_adam_step_agrees_with_torch():
     torch = require("torch")
     rng = np.random.default_rng(1)
@@ -140,6 +141,7 @@ def test_adam_step_agrees_with_torch():
     assert np.allclose(theta, param.detach().numpy(), rtol=1e-10)
 
 
+@pytest.mark.slow  # imports scikit-learn
 def test_data_exercises_agree_with_scikit_learn():
     metrics, model_selection = require("sklearn.metrics"), require("sklearn.model_selection")
     for case in get_exercise("confusion_matrix").cases(hidden=True, seed=5):

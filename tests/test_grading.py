@@ -150,11 +150,10 @@ def test_kernel_side_survives_exotic_exceptions(plan):
 # --- reports ------------------------------------------------------------------------------
 
 def test_hidden_reasons_say_only_the_kind_of_failure():
-    assert hidden_reason("new_param: wrong shape: got (3,)") == "wrong shape"
-    assert hidden_reason("returned a list, expected an array of numbers") == "wrong type"
-    assert hidden_reason("raised Leak: LEAKED 0.123") == "raised an exception"
-    assert hidden_reason("raised ValueError (line 2 of your function: x)") == "raised ValueError"
-    assert hidden_reason("train_idx and val_idx overlap at 0.5") == "wrong answer"
+    assert hidden_reason("wrong_shape") == "wrong shape or length"
+    assert hidden_reason("wrong_type") == "wrong type of answer"
+    assert hidden_reason("raised") == "raised an exception"
+    assert hidden_reason("raised ValueError: LEAKED 0.123") == "wrong answer"   # not a kind
 
 
 def _grade(plan, name, fn):
@@ -170,7 +169,7 @@ def test_feedback_shows_public_details_and_escapes_them(plan):
     grade = _grade(plan, "relu", relu)
     text = feedback_markdown(grade)
     assert "\\<script\\>" in text and "\\*\\*bold\\*\\*" in text and "\\| pipe" in text
-    assert "hidden case 1 (a single random number): raised ValueError" in text
+    assert "hidden case 1 (a single random number): raised an exception" in text
     assert "<script>" not in feedback_html(grade)
     assert "&lt;script&gt;" in feedback_html(grade)
 
@@ -312,7 +311,7 @@ def test_the_kernel_receives_arguments_never_expected_values(plan):
     checked = 0
     for name, item in plan.items.items():
         for case, payload in zip(item.cases, item.payloads, strict=True):
-            assert set(json.loads(payload)) == {"args", "kwargs", "params"}
+            assert set(json.loads(payload)) - {"repeats"} == {"args", "kwargs", "params"}
             if item.exercise.properties is not None:
                 continue
             expected = item.exercise.expected(case)

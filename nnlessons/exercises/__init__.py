@@ -12,14 +12,19 @@ Grading adds *hidden* cases drawn from a seeded rng: :func:`assert_passes` (for 
 hidden tests) runs public and hidden cases and raises AssertionError naming the failures;
 the ``nnlessons grade`` command runs the learner's function in its own kernel and judges
 the answers here, with :mod:`~nnlessons.exercises.codec` carrying the data between them.
+Every case result carries a :class:`Kind` (wrong value, wrong shape, raised, ...), set
+where the result is made; a hidden case is shown only as its label and the fixed sentence
+of its kind. Exercises with random answers that take ``rng`` are also called with the same
+and with other seeds, so an answer that ignores its rng fails.
 
 Exercises by lesson (points): 00 ``double`` (0, warm-up); 01 ``sigmoid`` (1),
 ``neuron_output`` (1); 02 ``sigmoid_derivative`` (1), ``tanh_derivative`` (1), ``relu``
 (1), ``softmax`` (2); 03 ``layer_forward`` (1), ``count_params`` (1); 04 ``mse`` (1),
-``center`` (1); 05 ``gender_partials`` (3), ``numerical_gradient`` (2); 06 ``sgd_step``
-(2), ``gradient_descent`` (2); 07 ``momentum_step`` (2), ``adam_step`` (3); 08
-``split_indices`` (2), ``minibatches`` (2); 09 ``polynomial_features`` (1),
-``k_fold_indices`` (2); 10 ``one_hot`` (1), ``accuracy`` (1), ``confusion_matrix`` (2).
+``center`` (1); 05 ``gender_partials`` (3), ``numerical_gradient`` (2), ``backprop`` (4);
+06 ``sgd_step`` (2), ``gradient_descent`` (2), ``train_sgd`` (4); 07 ``momentum_step`` (2),
+``adam_step`` (3); 08 ``split_indices`` (2), ``minibatches`` (2); 09
+``polynomial_features`` (1), ``k_fold_indices`` (2); 10 ``one_hot`` (1), ``accuracy`` (1),
+``confusion_matrix`` (2).
 
 Introduced in lesson 00 (how to check an exercise). Left out: timeouts and process
 isolation, which belong to the grader (:mod:`nnlessons.grading`).
@@ -44,9 +49,9 @@ sigmoid: not done yet: the function still raises NotImplementedError — replace
 from . import bank_data, bank_neurons, bank_training
 from .codec import CodecError, Source, decode, dumps, encode, loads
 from .core import Case, Exercise, case, describe_call, hidden, validate_bank
-from .judges import ResultTypeError, as_result
+from .judges import Failure, ResultTypeError, as_result
 from .questions import QUESTIONS, answer
-from .report import CaseResult, Report
+from .report import CaseResult, Kind, Report, hidden_sentence
 from .runner import (
     Outcome,
     call_learner,
@@ -60,7 +65,8 @@ from .runner import (
 
 __all__ = [
     "EXERCISES", "get_exercise", "check", "assert_passes", "grade", "QUESTIONS", "answer",
-    "Exercise", "Case", "CaseResult", "Report", "Outcome", "Source",
+    "Exercise", "Case", "CaseResult", "Report", "Kind", "hidden_sentence", "Failure",
+    "Outcome", "Source",
     "run_case", "call_learner", "judge_outcome", "encode_case", "run_encoded",
     "judge_encoded", "failed_case", "encode", "decode", "dumps", "loads", "CodecError",
     "as_result", "ResultTypeError", "case", "hidden", "describe_call",
@@ -86,14 +92,38 @@ def get_exercise(name):
     >>> get_exercise("sigmoidd")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: name must be one of 'double', 'sigmoid', ...; got 'sigmoidd'
+    ValueError: name must be one of 'double', ...; got 'sigmoidd' (did you mean 'sigmoid'?)
     """
     if isinstance(name, Exercise):
         return name
     if not isinstance(name, str) or name not in EXERCISES:
         valid = ", ".join(repr(n) for n in EXERCISES)
-        raise ValueError(f"name must be one of {valid}; got {name!r}")
+        raise ValueError(f"name must be one of {valid}; got {name!r}{_did_you_mean(name)}")
     return EXERCISES[name]
+
+
+def _did_you_mean(name):
+    """`` (did you mean 'sigmoid'?)`` for a misspelt exercise name, else ``""``."""
+    if not isinstance(name, str):
+        return ""
+    import difflib
+
+    lowered = {n.lower(): n for n in EXERCISES}
+    close = difflib.get_close_matches(name.strip().lower().replace(" ", "_").replace("-", "_"),
+                                      lowered, n=1, cutoff=0.6)
+    return f" (did you mean {lowered[close[0]]!r}?)" if close else ""
+
+
+def _unknown(name, fn):
+    """The report of ``check`` called with something that is not an exercise name."""
+    if isinstance(name, str):
+        problem = (f"there is no exercise called {name!r}{_did_you_mean(name)}; the exercises "
+                   "are listed in nl.exercises.EXERCISES")
+        return Report(name, [], 0, problem=problem)
+    fn_name = fn if isinstance(fn, str) else getattr(name, "__name__", "sigmoid")
+    return Report(str(getattr(name, "__name__", type(name).__name__)), [], 0,
+                  problem="nl.check takes the exercise's name first, then your function: "
+                          f'nl.check("{fn_name}", {fn_name})')
 
 
 def check(name, fn):
@@ -112,11 +142,21 @@ def check(name, fn):
     Returns
     -------
     Report
-        ``.passed``, ``.score`` (fraction of cases right) and ``.cases``.
+        ``.passed``, ``.score`` (fraction of cases right) and ``.cases``. An unknown
+        exercise name gives a report with no cases that says so (and suggests the
+        closest name).
+
+    Examples
+    --------
+    >>> print(check("sigmod", lambda z: z))  # doctest: +ELLIPSIS
+    sigmod: there is no exercise called 'sigmod' (did you mean 'sigmoid'?); the exercises ...
     """
-    exercise = get_exercise(name)
-    report = Report(exercise.name, [run_case(exercise, c, fn) for c in exercise.cases()],
-                    exercise.points)
+    if isinstance(name, Exercise) or (isinstance(name, str) and name in EXERCISES):
+        exercise = get_exercise(name)
+        report = Report(exercise.name, [run_case(exercise, c, fn) for c in exercise.cases()],
+                        exercise.points)
+    else:
+        report = _unknown(name, fn)
     report.show()
     return report
 
@@ -124,8 +164,8 @@ def check(name, fn):
 def grade(name, fn, seed=0):
     """Run public and hidden cases in this process and return the :class:`Report`.
 
-    Hidden cases are labelled by a description only and their messages never show
-    inputs or expected values.
+    Hidden cases are labelled by a description only; printed, they show only the
+    sentence of their kind (:func:`hidden_sentence`).
     """
     exercise = get_exercise(name)
     cases = exercise.cases(hidden=True, seed=seed)
@@ -136,7 +176,8 @@ def assert_passes(name, fn, seed=0):
     """Raise AssertionError unless ``fn`` passes every public and hidden case.
 
     Used in the hidden-test blocks of the lessons (nbgrader). The message names the
-    failing cases and what is wrong, without hidden inputs or expected values.
+    failing cases and what is wrong; for hidden cases only the sentence of the failure's
+    kind, so nothing the learner's code controls is shown.
 
     Examples
     --------
@@ -149,6 +190,6 @@ def assert_passes(name, fn, seed=0):
     report = grade(name, fn, seed=seed)
     if not report.passed:
         failed = report.failures()
-        details = "; ".join(f"{c.label}: {c.message}" for c in failed)
+        details = "; ".join(f"{c.label}: {c.shown}" for c in failed)
         raise AssertionError(f"{report.name}: {len(failed)} of {len(report.cases)} cases "
                              f"failed: {details}")

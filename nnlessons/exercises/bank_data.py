@@ -14,16 +14,19 @@ import numpy as np
 from .. import datasets, training
 from .._validation import as_rng
 from .core import Exercise, case, hidden
-from .judges import Numbers, to_array, type_name
+from .judges import Failure, Numbers, reworded, to_array, type_name
+from .report import Kind
 
 
 def _indices(value, name):
     """``value`` as a 1-D integer array, or a message saying why it is not one."""
     array = to_array(value)
     if array.dtype.kind not in "iu":
-        return None, f"{name} must hold integer indices, got {array.dtype} values"
+        return None, Failure(f"{name} must hold integer indices, got {array.dtype} values",
+                             Kind.WRONG_TYPE)
     if array.ndim != 1:
-        return None, f"{name} must be a 1-D array of indices, got shape {array.shape}"
+        return None, Failure(f"{name} must be a 1-D array of indices, got shape "
+                             f"{array.shape}", Kind.WRONG_SHAPE)
     return array, None
 
 
@@ -33,17 +36,35 @@ def _in_order(parts):
     return bool(long) and all(np.all(np.diff(p) == 1) for p in long)
 
 
+def _arranged(everything, n_samples):
+    """Whether a permutation follows one fixed step instead of a shuffle: reversed, rolled,
+    a fixed stride, or long runs of consecutive indices (more than half of its steps, mod
+    n_samples, are the same; a shuffle of 10 or more samples essentially never does that).
+    """
+    if n_samples < 10 or everything.size < 2:
+        return False
+    steps = np.diff(everything) % n_samples
+    return int(np.bincount(steps).max()) > max(n_samples // 2, 8)
+
+
 def _permutation_message(parts, n_samples, what):
     everything = np.concatenate(parts) if parts else np.zeros(0, dtype=int)
     if np.any(everything < 0) or np.any(everything >= n_samples):
-        return f"an index is out of range: {what} must be in 0 .. n_samples - 1"
+        return Failure(f"an index is out of range: {what} must be in 0 .. n_samples - 1",
+                       Kind.WRONG_VALUE)
     if np.unique(everything).size != everything.size:
-        return f"an index appears twice: every sample must be in exactly one of the {what}"
+        return Failure(f"an index appears twice: every sample must be in exactly one of the "
+                       f"{what}", Kind.WRONG_VALUE)
     if everything.size != n_samples:
-        return f"some samples are missing: every sample must be in one of the {what}"
+        return Failure(f"some samples are missing: every sample must be in one of the {what}",
+                       Kind.WRONG_VALUE)
     shuffled_away = not np.array_equal(everything, np.arange(n_samples)) and not _in_order(parts)
     if n_samples >= 20 and not shuffled_away:
-        return "the indices are in order, not shuffled"
+        return Failure("the indices are in order, not shuffled", Kind.IGNORES_RNG)
+    if _arranged(everything, n_samples):
+        return Failure("the indices follow a fixed pattern (reversed, rolled or a fixed "
+                       "step), not shuffled: shuffle with np.random.default_rng(rng)",
+                       Kind.IGNORES_RNG)
     return None
 
 
@@ -57,7 +78,8 @@ def _split_properties(args, got, reveal):
     n_samples, val_size, test_size = args[:3]
     names = ("train_idx", "val_idx", "test_idx")
     if type(got) not in (tuple, list) or len(got) != 3:
-        return f"returned {type_name(got)}, expected a tuple (train_idx, val_idx, test_idx)"
+        return Failure(f"returned {type_name(got)}, expected a tuple (train_idx, val_idx, "
+                       "test_idx)", Kind.WRONG_TYPE)
     parts = []
     for name, part in zip(names, got, strict=True):
         array, message = _indices(part, name)
@@ -73,7 +95,7 @@ def _split_properties(args, got, reveal):
         if part.size != size:
             told = f"{part.size} indices, expected {size} = {rule}" if reveal else \
                 f"the wrong number of indices: expected {rule}"
-            return f"{name} has {told}"
+            return Failure(f"{name} has {told}", Kind.WRONG_SHAPE)
     return _permutation_message(parts, n_samples, "three parts")
 
 
@@ -101,11 +123,13 @@ def _minibatches(n_samples, batch_size, rng):
 def _minibatch_properties(args, got, reveal):
     n_samples, batch_size = args[:2]
     if type(got) not in (tuple, list):
-        return f"returned {type_name(got)}, expected a list of index arrays"
+        return Failure(f"returned {type_name(got)}, expected a list of index arrays",
+                       Kind.WRONG_TYPE)
     n_batches = -(-n_samples // batch_size)
     if len(got) != n_batches:
         told = f", expected {n_batches}" if reveal else ""
-        return f"returned {len(got)} batches{told} (ceil(n_samples / batch_size))"
+        return Failure(f"returned {len(got)} batches{told} (ceil(n_samples / batch_size))",
+                       Kind.WRONG_SHAPE)
     batches = []
     for i, batch in enumerate(got):
         array, message = _indices(batch, f"batch {i}")
@@ -115,7 +139,7 @@ def _minibatch_properties(args, got, reveal):
         if array.size != want:
             rule = "batch_size" if i < n_batches - 1 else "what is left"
             told = f"{array.size} indices, expected {want}" if reveal else "the wrong size"
-            return f"batch {i} has {told} ({rule})"
+            return Failure(f"batch {i} has {told} ({rule})", Kind.WRONG_SHAPE)
         batches.append(array)
     return _permutation_message(batches, n_samples, "batches")
 
@@ -157,24 +181,29 @@ def _k_fold_indices(n_samples, k):
 
 def _compare_folds(expected, got, reveal):
     if type(got) not in (tuple, list):
-        return f"returned {type_name(got)}, expected a list of (train_idx, val_idx) pairs"
+        return Failure(f"returned {type_name(got)}, expected a list of (train_idx, val_idx) "
+                       "pairs", Kind.WRONG_TYPE)
     if len(got) != len(expected):
-        return f"returned {len(got)} folds, expected k" + (f" = {len(expected)}" if reveal else "")
+        return Failure(f"returned {len(got)} folds, expected k"
+                       + (f" = {len(expected)}" if reveal else ""), Kind.WRONG_SHAPE)
     judge = Numbers(integer=True)
     for i, (want, pair) in enumerate(zip(expected, got, strict=True)):
         if type(pair) not in (tuple, list) or len(pair) != 2:
-            return f"fold {i} is {type_name(pair)}, expected a pair (train_idx, val_idx)"
+            return Failure(f"fold {i} is {type_name(pair)}, expected a pair (train_idx, "
+                           "val_idx)", Kind.WRONG_TYPE)
         message = judge(want[1], pair[1], reveal)
         if message:
-            return f"fold {i}, val_idx: {message}"
+            return reworded(f"fold {i}, val_idx: {message}", message)
         message = judge(want[0], np.sort(to_array(pair[0]), axis=-1), reveal)
         if message:
-            return f"fold {i}, train_idx (sorted): {message}"
+            return reworded(f"fold {i}, train_idx (sorted): {message}", message)
     return None
 
 
 def _k_fold_cases(rng):
-    cases = [hidden("k = n_samples (leave one out)", 6, 6), hidden("k = 2", 9, 2)]
+    n_loo = int(rng.integers(3, 12))
+    cases = [hidden("k = n_samples (leave one out)", n_loo, n_loo),
+             hidden("k = 2", int(rng.integers(5, 40)), 2)]
     for _ in range(3):
         n_samples = int(rng.integers(10, 100))
         cases.append(hidden("random n_samples and k", n_samples, int(rng.integers(3, 11))))
@@ -193,7 +222,7 @@ def _one_hot_cases(rng):
     return [hidden("random labels", _labels(rng, 10, 15), 10),
             hidden("more classes than labels seen", _labels(rng, 3, 6), 5),
             hidden("labels as a list", [int(v) for v in _labels(rng, 4, 5)], 4),
-            hidden("one label", np.array([1]), 2)]
+            hidden("one label", _labels(rng, 2, 1), int(rng.integers(2, 6)))]
 
 
 def _accuracy(y_true, y_pred):
@@ -205,8 +234,13 @@ def _accuracy_cases(rng):
     y_pred = np.where(rng.uniform(size=40) < 0.7, y_true, _labels(rng, 10, 40))
     return [hidden("random labels, mostly right", y_true, y_pred),
             hidden("all right", y_true, y_true.copy()),
-            hidden("all wrong", np.zeros(7, dtype=int), np.ones(7, dtype=int)),
-            hidden("labels as lists", [0, 1, 1, 0, 1], [0, 1, 0, 0, 0])]
+            hidden("all wrong", *_all_wrong(rng, int(rng.integers(3, 12)))),
+            hidden("labels as lists", *(_labels(rng, 2, 7).tolist() for _ in range(2)))]
+
+
+def _all_wrong(rng, n_samples):
+    y_true = _labels(rng, 3, n_samples)
+    return y_true, (y_true + rng.integers(1, 3, size=n_samples)) % 3
 
 
 def _confusion_matrix(y_true, y_pred, n_classes):
@@ -219,9 +253,24 @@ def _confusion_cases(rng):
     y_true = _labels(rng, 5, 50)
     y_pred = np.where(rng.uniform(size=50) < 0.6, y_true, _labels(rng, 5, 50))
     return [hidden("random labels", y_true, y_pred, 5),
-            hidden("a class never predicted", np.array([0, 1, 2, 2]), np.array([0, 1, 1, 1]), 3),
+            hidden("a class never predicted", *_never_predicted(rng, 3, 8), 3),
             hidden("more classes than labels seen", _labels(rng, 2, 8), _labels(rng, 2, 8), 4),
-            hidden("not symmetric", np.array([0, 0, 0, 1]), np.array([1, 1, 0, 1]), 2)]
+            hidden("not symmetric", *_not_symmetric(rng), 2)]
+
+
+def _never_predicted(rng, n_classes, n_samples):
+    """Labels of every class, predictions that never say the last class."""
+    y_true = np.concatenate([np.arange(n_classes), _labels(rng, n_classes, n_samples)])
+    return y_true, _labels(rng, n_classes - 1, y_true.size)
+
+
+def _not_symmetric(rng):
+    """Two classes, more 0 -> 1 mistakes than 1 -> 0 ones, so the matrix is not symmetric."""
+    extra = _labels(rng, 2, 4)
+    y_true = np.concatenate([[0, 0, 0, 1], extra])
+    y_pred = np.concatenate([[1, 1, 0, 1], np.maximum(extra, _labels(rng, 2, 4))])  # no 1 -> 0
+    order = rng.permutation(y_true.size)
+    return y_true[order], y_pred[order]
 
 
 EXERCISES = [

@@ -32,7 +32,7 @@ def _random_shapes(rng, scale=3.0):
 
 def _large(rng, hint):
     return hidden("large |z|", rng.uniform(500, 1000, size=6) * np.array([1, -1, 1, -1, 1, -1]),
-                  hint=hint)
+                  hint=hint, hint_on="nonfinite")
 
 
 def _double(x):
@@ -59,7 +59,10 @@ def _neuron_cases(rng):
         cases.append(hidden("random neuron",
                             rng.normal(size=n_inputs), float(rng.normal()),
                             rng.normal(size=n_inputs) * 2))
-    cases.append(hidden("weights and x given as lists", [0.5, -1.5], -0.25, [1.0, 2.0]))
+    cases.append(hidden("weights and x given as lists",
+                        [round(float(v), 2) for v in rng.normal(size=2)],
+                        round(float(rng.normal()), 2),
+                        [round(float(v), 1) for v in rng.normal(size=2) * 2]))
     return cases
 
 
@@ -69,7 +72,7 @@ def _tanh_cases(rng):
 
 
 def _relu_cases(rng):
-    return _random_shapes(rng) + [hidden("zeros", np.zeros(4)),
+    return _random_shapes(rng) + [hidden("zeros", np.zeros(int(rng.integers(2, 40)))),
                                   hidden("all negative", -np.abs(rng.normal(size=5)))]
 
 
@@ -81,9 +84,9 @@ def _softmax_cases(rng):
         hidden("one row of logits", rng.normal(size=(1, 4))),
         hidden("a single column", rng.normal(size=(3, 1))),
         hidden("logits near 1000", 1000 + rng.normal(size=(3, 4)),
-               hint="subtract each row's largest z before np.exp"),
+               hint="subtract each row's largest z before np.exp", hint_on="nonfinite"),
         hidden("logits near -1000", -1000 + rng.normal(size=(2, 3)),
-               hint="subtract each row's largest z before np.exp"),
+               hint="subtract each row's largest z before np.exp", hint_on="nonfinite"),
     ]
 
 
@@ -112,7 +115,8 @@ def _count_cases(rng):
     for n_layers in (2, 3, 4, 5):
         sizes = [int(n) for n in rng.integers(1, 200, size=n_layers)]
         cases.append(hidden("random list of layer sizes", sizes))
-    cases.append(hidden("layer sizes given as a tuple", (3, 7, 7, 2)))
+    cases.append(hidden("layer sizes given as a tuple",
+                        tuple(int(n) for n in rng.integers(1, 30, size=4))))
     return cases
 
 
@@ -127,7 +131,8 @@ EXERCISES = [
     Exercise(
         "sigmoid", "01_neuron", 1, "sigmoid(z)", activations.sigmoid,
         public_cases=(case(0.0), case(7.0),
-                      case(np.array([-1000.0, 0.0, 1000.0]), hint=LARGE_Z_HINT),
+                      case(np.array([-1000.0, 0.0, 1000.0]), hint=LARGE_Z_HINT,
+                           hint_on="nonfinite"),
                       case(np.array([[-1.0, 1.0], [2.0, -2.0]]))),
         hidden_cases=_sigmoid_cases,
         compare=Numbers(same_shape_as="z"),
@@ -153,7 +158,10 @@ EXERCISES = [
     Exercise(
         "tanh_derivative", "02_activations", 1, "tanh_derivative(z)",
         activations.tanh_derivative,
-        public_cases=(case(0.0), case(np.array([-2.0, 0.5, 3.0]))),
+        public_cases=(case(0.0), case(np.array([-2.0, 0.5, 3.0])),
+                      case(np.array([-1000.0, -20.0, 20.0, 1000.0]), hint_on="nonfinite",
+                           hint="(e^z - e^-z) / (e^z + e^-z) is inf / inf = nan for large "
+                                "|z|: use np.tanh")),
         hidden_cases=_tanh_cases,
         compare=Numbers(same_shape_as="z"),
         hint="tanh'(z) = 1 - tanh(z) ** 2",
@@ -169,7 +177,7 @@ EXERCISES = [
         "softmax", "02_activations", 2, "softmax(z)", activations.softmax,
         public_cases=(case(np.array([1.0, 2.0, 3.0])),
                       case(np.array([[1.0, 1.0], [0.0, 2.0]])),
-                      case(np.array([1000.0, 1001.0, 1002.0]),
+                      case(np.array([1000.0, 1001.0, 1002.0]), hint_on="nonfinite",
                            hint="np.exp(1000) overflows: subtract the largest z first, "
                                 "softmax(z) = softmax(z - max(z))")),
         hidden_cases=_softmax_cases,

@@ -6,16 +6,30 @@ chain rule term by term; the optimizer steps follow torch.optim's conventions, a
 :mod:`nnlessons.optim` does). Public cases reuse the worked numbers: the always-male
 predictor's MSE of 0.5 and Alice's dL/dw1 = 0.0214.
 
+The last two exercises assemble the network from the learner's own parts: ``backprop``
+(lesson 05: every gradient of an all-sigmoid MLP in matrix form, checked against
+``MLP.gradients``) and ``train_sgd`` (lesson 06: the mini-batch loop, given ``forward``,
+``backprop`` and ``update`` as arguments, so the grader judges the loop alone by sending
+reference versions of them as source text). Their judges name the usual mistakes: a
+gradient off by a constant factor (the 2, the sign, the mean over rows instead of all
+entries) and a wrong shuffling convention.
+
 Left out: exercises on Nesterov, Adagrad and RMSProp (the lessons show them with the
 package's optimizers).
 """
 
+import copy
+
 import numpy as np
 
-from .. import activations, losses
+from .. import activations, losses, network
 from .codec import Source
 from .core import Exercise, case, hidden
-from .judges import ListOf, Numbers, Several
+from .judges import ListOf, Named, Numbers, PathOf, Several, to_array
+
+
+def _twice(array):
+    return array, array.copy()
 
 
 def _mse_cases(rng):
@@ -24,8 +38,9 @@ def _mse_cases(rng):
                    rng.uniform(0, 1, n)),
             hidden("random 2-D targets and predictions", rng.normal(size=(4, 3)),
                    rng.normal(size=(4, 3)), hint="average over all elements, not per row"),
-            hidden("a perfect prediction", np.full(5, 0.5), np.full(5, 0.5)),
-            hidden("a single sample", [1.0], [0.25])]
+            hidden("a perfect prediction", *_twice(np.full(int(rng.integers(2, 9)),
+                                                           float(rng.uniform())))),
+            hidden("a single sample", [float(rng.integers(0, 2))], [float(rng.uniform())])]
 
 
 def _center(X):
@@ -57,6 +72,10 @@ def _gender_partials(x, y_true, w, b):
         dypred_dh1 * df(z1), dypred_dh2 * df(z2), df(z3),         # b1, b2, b3
     ]
     return dL_dypred * np.array(partials, dtype=float)
+
+
+#: The partials of gender_partials, in the order it returns them.
+PARTIALS = tuple(f"dL/dw{i}" for i in range(1, 7)) + tuple(f"dL/db{i}" for i in range(1, 4))
 
 
 def _gender_cases(rng):
@@ -128,7 +147,8 @@ def _gd_cases(rng):
             hidden("a random elongated 2-D bowl", Source(f"lambda x: np.array({scales!r}) * x"),
                    rng.normal(size=2), 0.05, 8),
             hidden("zero steps", Source("lambda x: 2 * x"), rng.normal(size=3), 0.1, 0),
-            hidden("a too large learning rate", Source("lambda x: 2 * x"), 1.0, 1.5, 5)]
+            hidden("a too large learning rate", Source("lambda x: 2 * x"),
+                   float(rng.uniform(0.5, 2)), float(rng.uniform(1.1, 2)), 5)]
 
 
 def _momentum_step(param, grad, velocity, learning_rate, momentum):
@@ -196,6 +216,7 @@ EXERCISES = [
                            np.array([0.5, -0.2, 0.3, 0.1, -0.4, 0.8]),
                            np.array([0.1, -0.1, 0.2]), label="Bob, other weights")),
         hidden_cases=_gender_cases,
+        compare=Named(names=PARTIALS),
         hint="dL/dw1 = dL/dy_pred * dy_pred/dh1 * dh1/dw1, with dL/dy_pred = -2 (y_true - "
              "y_pred); the order is w1..w6, then b1, b2, b3",
     ),
@@ -229,6 +250,7 @@ EXERCISES = [
                       case(Source("lambda x: np.array([2 * x[0], 20 * x[1]])"),
                            np.array([1.0, 1.0]), 0.05, 2)),
         hidden_cases=_gd_cases,
+        compare=PathOf(),
         hint="start the path with x0, then append x = x - learning_rate * grad(x) n_steps "
              "times; return np.array(path)",
     ),
@@ -256,5 +278,283 @@ EXERCISES = [
         returns="a tuple (new_param, m, v)",
         hint="update m and v first, then correct their bias: m_hat = m / (1 - beta1 ** t), "
              "v_hat = v / (1 - beta2 ** t); step by learning_rate * m_hat / (sqrt(v_hat) + eps)",
+    ),
+]
+
+
+# --- the network written by the learner: backprop (lesson 05) and train_sgd (lesson 06) ---
+
+def _backprop(weights, biases, X, Y):
+    """dW, db of an all-sigmoid MLP and the MSE averaged over all entries of Y."""
+    A = [np.asarray(X, dtype=float)]                  # A[0] = X, (n, n_0)
+    for W, b in zip(weights, biases, strict=True):
+        A.append(activations.sigmoid(A[-1] @ np.asarray(W) + np.asarray(b)))  # (n, n_l)
+    Y = np.asarray(Y, dtype=float)
+    delta = 2 * (A[-1] - Y) / Y.size * A[-1] * (1 - A[-1])   # dL/dZ at the output
+    dW, db = [None] * len(weights), [None] * len(weights)
+    for layer in reversed(range(len(weights))):
+        dW[layer] = A[layer].T @ delta                # (n_in, n) @ (n, n_out)
+        db[layer] = delta.sum(axis=0)                 # (n_out,)
+        if layer > 0:                                 # (n, n_out) @ (n_out, n_in), times f'
+            delta = (delta @ np.asarray(weights[layer]).T) * A[layer] * (1 - A[layer])
+    return dW, db
+
+
+def _random_net(rng, sizes):
+    weights = [rng.normal(size=(a, b)) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+    return weights, [rng.normal(size=b) * 0.5 for b in sizes[1:]]
+
+
+def _backprop_cases(rng):
+    cases = []
+    for description, sizes, n in (("a random 2-2-1 network on four examples", (2, 2, 1), 4),
+                                  ("a random deep network, several outputs", (3, 5, 4, 3), 6),
+                                  ("a random network, one example", (4, 3, 2), 1),
+                                  ("a random network without hidden layers", (3, 2), 5),
+                                  ("a random deep and narrow network", (2, 3, 3, 3, 1), 8)):
+        weights, biases = _random_net(rng, sizes)
+        X = rng.normal(size=(n, sizes[0])) * 2
+        Y = rng.integers(0, 2, size=(n, sizes[-1])).astype(float)
+        cases.append(hidden(description, weights, biases, X, Y))
+    return cases
+
+
+def _scale_hint(expected, got, Y):
+    """What a constant factor between the learner's gradients and the right ones means."""
+    e = np.concatenate([np.ravel(v) for v in expected])
+    g = np.concatenate([np.ravel(v) for v in got])
+    big = np.abs(e) > 1e-8 * (np.abs(e).max() + 1e-300)
+    if not big.any():
+        return None
+    ratios = g[big] / e[big]
+    if not np.allclose(ratios, ratios[0], rtol=1e-6):
+        return None
+    n_samples, n_outputs = Y.shape
+    meanings = [(-1.0, "every gradient has the wrong sign: dL/dY_hat = 2 (Y_hat - Y) / "
+                       "Y.size, not (Y - Y_hat)"),
+                (0.5, "every gradient is half the right one: the derivative of (y_hat - y) ** 2 "
+                      "is 2 (y_hat - y)"),
+                (float(Y.size), "every gradient is Y.size times too large: the loss is a "
+                                "mean over all entries of Y, so divide by Y.size")]
+    if n_outputs > 1:
+        meanings.append((float(n_outputs), "every gradient is n_outputs times too large: "
+                         "divide by Y.size (all entries), not by the number of rows"))
+    if n_samples > 1:
+        meanings.append((1.0 / n_samples, "every gradient is n_samples times too small: "
+                         "divide by Y.size once, and sum over the rows (A.T @ delta "
+                         "already does)"))
+    for factor, meaning in meanings:
+        if np.isclose(ratios[0], factor, rtol=1e-6):
+            return meaning
+    return None
+
+
+def _judge_backprop(args, got, reveal):
+    """Compare (dW, db) with the reference, naming the layer and what a wrong factor means."""
+    weights, biases, X, Y = args
+    if type(got) not in (tuple, list) or len(got) != 2:
+        return "expected a pair (dW, db): a list of weight gradients and a list of bias gradients"
+    expected = _backprop(weights, biases, X, Y)
+    layers = len(weights)
+    for what, exp, g, shape_of in (("dW", expected[0], got[0], "weights"),
+                                   ("db", expected[1], got[1], "biases")):
+        if type(g) not in (tuple, list) or len(g) != layers:
+            count = f"{len(g)} arrays" if type(g) in (tuple, list) else type(g).__name__
+            return (f"{what} must be a list with one array per layer ({layers} layers), "
+                    f"got {count}")
+        for i, (e, gi) in enumerate(zip(exp, g, strict=True)):
+            gi = to_array(gi)
+            if gi.shape != e.shape:
+                hint = (" (sum delta over the rows: delta.sum(axis=0))" if what == "db"
+                        else " (A_prev.T @ delta has the shape of W)")
+                return (f"{what}[{i}] has shape {gi.shape}, expected the shape of "
+                        f"{shape_of}[{i}] {e.shape}{hint}")
+    flat_got = [to_array(g) for g in list(got[0]) + list(got[1])]
+    meaning = _scale_hint(expected[0] + expected[1], flat_got, np.asarray(Y, dtype=float))
+    for what, exp, g in (("dW", expected[0], got[0]), ("db", expected[1], got[1])):
+        for i, (e, gi) in enumerate(zip(exp, g, strict=True)):
+            message = Numbers()(e, to_array(gi), reveal)
+            if message:
+                return f"{what}[{i}]: {message}" + (f" ({meaning})" if meaning else "")
+    return None
+
+
+# The functions a train_sgd case passes in, as source text: the grader sends them to the
+# learner's kernel, so train_sgd is judged on its own, whatever the learner's backprop.
+FORWARD_SOURCE = '''def forward(weights, biases, X):
+    A = np.asarray(X, dtype=float)
+    for W, b in zip(weights, biases):
+        A = 1 / (1 + np.exp(-(A @ W + b)))
+    return A
+'''
+
+BACKPROP_SOURCE = '''def backprop(weights, biases, X, Y):
+    A = [np.asarray(X, dtype=float)]
+    for W, b in zip(weights, biases):
+        A.append(1 / (1 + np.exp(-(A[-1] @ W + b))))
+    delta = 2 * (A[-1] - Y) / Y.size * A[-1] * (1 - A[-1])
+    dW, db = [None] * len(weights), [None] * len(weights)
+    for l in reversed(range(len(weights))):
+        dW[l], db[l] = A[l].T @ delta, delta.sum(axis=0)
+        if l > 0:
+            delta = (delta @ weights[l].T) * A[l] * (1 - A[l])
+    return dW, db
+'''
+
+UPDATE_SOURCE = '''def sgd_step(params, grads, learning_rate):
+    return [p - learning_rate * g for p, g in zip(params, grads)]
+'''
+
+
+def _functions():
+    return (Source(FORWARD_SOURCE, name="forward"), Source(BACKPROP_SOURCE, name="backprop"),
+            Source(UPDATE_SOURCE, name="sgd_step"))
+
+
+def _train_sgd(weights, biases, X, Y, forward, backprop, update, learning_rate, n_epochs,
+               batch_size, rng):
+    """Mini-batch SGD: one rng.permutation per epoch, batches in that order, loss per epoch.
+
+    ``rng`` is a seed; the judge also passes a ``_KeepOrder`` to replay wrong shuffles.
+    """
+    rng = rng if isinstance(rng, _KeepOrder) else np.random.default_rng(rng)
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    weights, biases = list(weights), list(biases)
+    losses = []
+    for _ in range(n_epochs):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            batch = order[start:start + batch_size]
+            dW, db = backprop(weights, biases, X[batch], Y[batch])
+            params = update(weights + biases, dW + db, learning_rate)
+            weights, biases = list(params[:len(weights)]), list(params[len(weights):])
+        losses.append(float(np.mean((forward(weights, biases, X) - Y) ** 2)))
+    return weights, biases, losses
+
+
+class _KeepOrder:
+    """Stands in for default_rng: its permutation keeps the order (see _other_orders)."""
+
+    def permutation(self, n):
+        return np.arange(n)
+
+
+def _other_orders(args):
+    """The same loop run with the two usual wrong shuffles: none, and one for all epochs."""
+    weights, biases, X, Y, *functions, learning_rate, n_epochs, batch_size, rng = args
+    once = np.random.default_rng(rng).permutation(len(X))
+    for order, words in ((np.arange(len(X)), "the rows were visited in their original order"),
+                         (once, "the same order was used in every epoch")):
+        yield words, _train_sgd(weights, biases, np.asarray(X)[order], np.asarray(Y)[order],
+                                *functions, learning_rate, n_epochs, batch_size, _KeepOrder())
+
+
+def _same_run(expected, got):
+    return all(Numbers()(e, to_array(g), True) is None
+               for e, g in zip(expected[0] + expected[1] + [expected[2]],
+                               list(got[0]) + list(got[1]) + [got[2]], strict=True))
+
+
+def _judge_train_sgd(args, got, reveal):
+    """Compare (weights, biases, losses) with the reference run; name the order convention."""
+    if type(got) not in (tuple, list) or len(got) != 3:
+        return "expected a tuple (weights, biases, losses)"
+    expected = _train_sgd(*copy.deepcopy(args))
+    n_epochs = len(expected[2])
+    for what, exp, g in (("weights", expected[0], got[0]), ("biases", expected[1], got[1])):
+        if type(g) not in (tuple, list) or len(g) != len(exp):
+            return f"{what} must be a list with one array per layer ({len(exp)})"
+        for i, (e, gi) in enumerate(zip(exp, g, strict=True)):
+            if to_array(gi).shape != e.shape:
+                return (f"{what}[{i}] has shape {to_array(gi).shape}, expected the shape of "
+                        f"the {what} given {e.shape}")
+    losses = to_array(got[2])
+    if losses.ndim != 1 or len(losses) != n_epochs:
+        return (f"losses must hold one number per epoch ({n_epochs}), got shape "
+                f"{losses.shape}: compute the MSE on all of X once after each epoch")
+    got = (list(got[0]), list(got[1]), losses)
+    if _same_run(expected, got):
+        return None
+    for words, other in _other_orders(copy.deepcopy(args)):
+        if _same_run(other, got):
+            return (f"{words}: draw a new order each epoch with order = "
+                    f"rng.permutation(len(X)), from rng = np.random.default_rng(rng)")
+    for what, exp, g in (("weights", expected[0], got[0]), ("biases", expected[1], got[1]),
+                         ("losses", [expected[2]], [got[2]])):
+        for i, (e, gi) in enumerate(zip(exp, g, strict=True)):
+            message = Numbers()(e, to_array(gi), reveal)
+            if message:
+                where = what if what == "losses" else f"{what}[{i}]"
+                return f"{where}: {message}"
+    return None
+
+
+def _four_people():
+    """The shifted gender table, targets as a column, and lesson 06's starting network."""
+    X = np.array([[-2.0, -1.0], [25.0, 6.0], [17.0, 4.0], [-15.0, -6.0]])
+    Y = np.array([[1.0], [0.0], [0.0], [1.0]])
+    start = network.MLP([2, 2, 1], rng=0)
+    return start.weights, start.biases, X, Y
+
+
+def _train_cases(rng):
+    cases = []
+    for description, sizes, n, batch_size, n_epochs in (
+            ("a random 2-2-1 network, one example per step", (2, 2, 1), 4, 1, 5),
+            ("a random deep network, batches of 3 (the last one smaller)", (3, 4, 3, 2), 7, 3, 4),
+            ("a random network, one batch of all rows", (2, 3, 1), 5, 5, 6),
+            ("a batch size larger than the data", (2, 2), 3, 10, 3),
+            ("a random network, one epoch", (4, 3, 1), 6, 2, 1)):
+        weights, biases = _random_net(rng, sizes)
+        X = rng.normal(size=(n, sizes[0]))
+        Y = rng.integers(0, 2, size=(n, sizes[-1])).astype(float)
+        cases.append(hidden(description, weights, biases, X, Y, *_functions(),
+                            float(rng.uniform(0.05, 2.0)), n_epochs, batch_size,
+                            int(rng.integers(0, 1000))))
+    return cases
+
+
+_W, _B, _X4, _Y4 = _four_people()
+_W3, _B3 = _random_net(np.random.default_rng(3), (3, 4, 2))
+
+EXERCISES += [
+    Exercise(
+        "backprop", "05_backprop", 4, "backprop(weights, biases, X, Y)", _backprop,
+        public_cases=(
+            case([np.ones((2, 2)), np.ones((2, 1))], [np.zeros(2), np.zeros(1)],
+                 np.array([[-2.0, -1.0]]), np.array([[1.0]]),
+                 label="Alice, the 2-2-1 network with all weights 1 and biases 0 "
+                       "(dW[0][0, 0] is dL/dw1 = 0.0214...)"),
+            case(_W, _B, _X4, _Y4, label="the four people, lesson 06's starting network"),
+            case(_W3, _B3, np.linspace(-1, 1, 15).reshape(5, 3), np.eye(5, 2),
+                 label="a 3-4-2 network, 5 examples with 2 outputs each")),
+        hidden_cases=_backprop_cases,
+        properties=_judge_backprop,
+        returns="a pair (dW, db) of lists of arrays",
+        hint="keep every layer's output A from the forward pass; work from the last layer "
+             "back: each layer's delta gives its dW and db, and (through W.T and f') the "
+             "delta of the layer below",
+        allowed=("sigmoid",),
+    ),
+    Exercise(
+        "train_sgd", "06_sgd", 4,
+        "train_sgd(weights, biases, X, Y, forward, backprop, update, learning_rate, "
+        "n_epochs, batch_size, rng)", _train_sgd,
+        public_cases=(
+            case(_W, _B, _X4, _Y4, *_functions(), 0.1, 20, 1, 0,
+                 label="the four people, one person per step, 20 epochs, learning_rate 0.1, "
+                       "rng 0"),
+            case(_W, _B, _X4, _Y4, *_functions(), 0.5, 10, 4, 0,
+                 label="the four people, all four per step (no randomness left), 10 epochs"),
+            case(_W3, _B3, np.linspace(-1, 1, 18).reshape(6, 3), np.eye(6, 2), *_functions(),
+                 1.0, 3, 4, 7, label="a 3-4-2 network, 6 examples in batches of 4 and 2")),
+        hidden_cases=_train_cases,
+        properties=_judge_train_sgd,
+        rng_check=False,  # the judge replays the reference on the same rng
+        returns="a tuple (weights, biases, losses)",
+        hint="the convention: rng = np.random.default_rng(rng), one rng.permutation(len(X)) "
+             "per epoch, batches are consecutive slices of that order, and one loss per "
+             "epoch, on all of X after the epoch's last step",
+        allowed=("mse",),
     ),
 ]

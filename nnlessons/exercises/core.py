@@ -30,7 +30,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .judges import Numbers, ResultTypeError, as_result
+from .judges import Failure, Numbers, ResultTypeError, as_result
+from .report import Kind
 
 __all__ = ["Case", "Exercise", "case", "hidden", "describe_call", "signature_params"]
 
@@ -42,6 +43,15 @@ class Case:
     ``public`` cases are shown in the lesson (their label shows the arguments, and a
     wrong answer shows the expected value); hidden cases are labelled only by a short
     description and never reveal their inputs or expected values.
+
+    A case's own ``hint`` replaces the exercise's hint only for the mistake it is about:
+    ``hint_on="wrong_value"`` (the default) for any wrong value, ``"nonfinite"`` only
+    when the answer holds nan or inf or the function raised OverflowError (the overflow
+    hints of the large-|z| cases).
+
+    Hidden cases draw their inputs from the seeded ``rng``, so that a table of memorised
+    answers cannot pass them; ``fixed=True`` marks a deliberate exception, an edge case
+    that is the same for every seed (tests check every other hidden case changes).
     """
 
     label: str
@@ -49,16 +59,31 @@ class Case:
     kwargs: dict = field(default_factory=dict)
     public: bool = True
     hint: str = None
+    hint_on: str = "wrong_value"
+    fixed: bool = False
+
+    def __post_init__(self):
+        if self.hint_on not in HINT_ON:
+            raise ValueError(f"hint_on must be one of {', '.join(map(repr, HINT_ON))}; "
+                             f"got {self.hint_on!r}")
 
 
-def case(*args, label=None, hint=None, **kwargs):
+#: When a case's own hint applies (see :class:`Case`).
+HINT_ON = ("wrong_value", "nonfinite")
+
+
+def case(*args, label=None, hint=None, hint_on="wrong_value", **kwargs):
     """A public case; its label is made from the call when ``label`` is not given."""
-    return Case(label, args, kwargs, True, hint)
+    return Case(label, args, kwargs, True, hint, hint_on)
 
 
-def hidden(description, *args, hint=None, **kwargs):
-    """A hidden case, described in words only ("random 2-D z", "large |z|")."""
-    return Case(description, args, kwargs, False, hint)
+def hidden(description, *args, hint=None, hint_on="wrong_value", fixed=False, **kwargs):
+    """A hidden case, described in words only ("random 2-D z", "large |z|").
+
+    Its arguments should come from the ``rng`` the generator gets; ``fixed=True`` marks a
+    deliberate edge case that is the same for every seed.
+    """
+    return Case(description, args, kwargs, False, hint, hint_on, fixed)
 
 
 def signature_params(signature):
@@ -159,10 +184,16 @@ class Exercise:
     returns : str
         What the function returns, for type messages ("an array of numbers").
     hint : str, optional
-        A hint added to wrong-value messages of cases without their own hint.
+        A hint added to messages on wrong values, wrong shapes and exceptions, unless a
+        case's own hint is about that mistake (see :class:`Case`).
     allowed : tuple of str
         The names of ``nnlessons`` (e.g. ``"sigmoid"``) the learner's function may use;
         an answer that reaches the package's own code for anything else earns nothing.
+    rng_check : bool, default True
+        Whether an exercise judged by ``properties`` that takes ``rng`` is also called with
+        other seeds (see :attr:`rng_param`). False where the judge itself compares with a
+        run of the reference on the same rng, and where some cases rightly give the same
+        answer for every seed (a full batch in ``train_sgd``).
     """
 
     name: str
@@ -177,6 +208,7 @@ class Exercise:
     returns: str = "an array of numbers"
     hint: str = None
     allowed: tuple = ()
+    rng_check: bool = True
 
     @property
     def params(self):
@@ -198,6 +230,55 @@ class Exercise:
                  for i, c in enumerate(self.hidden_cases(rng), start=1)]
         return public + extra
 
+    @property
+    def rng_param(self):
+        """The parameter holding the rng of an exercise with random answers, or None.
+
+        An exercise judged by properties (any shuffle is right) that takes ``rng`` must
+        use it: each case is also run again with the same seed (same answer expected) and
+        with another seed (a different answer expected), see :meth:`repeat_calls`.
+        """
+        if not self.rng_check:
+            return None
+        return "rng" if self.properties is not None and "rng" in self.params else None
+
+    def repeat_calls(self, case):
+        """The extra calls of ``case`` that check the use of ``rng``: ``[(args, kwargs)]``.
+
+        Empty unless :attr:`rng_param` is set and the case gives the rng as an int seed.
+        The first repeat uses the same seed (the same answer is expected), the others
+        :data:`N_OTHER_SEEDS` other seeds derived from it (not all of their answers may
+        equal the first).
+
+        Examples
+        --------
+        >>> from nnlessons.exercises import get_exercise
+        >>> ex = get_exercise("minibatches")
+        >>> [args for args, kwargs in ex.repeat_calls(ex.cases()[0])]
+        [(10, 4, 0), (10, 4, 1013904223), (10, 4, 1196435762), (10, 4, 1372387049)]
+        """
+        name = self.rng_param
+        if name is None:
+            return []
+        args, kwargs = tuple(case.args), dict(case.kwargs)
+        position = self.params.index(name)
+        if name in kwargs:
+            seed = kwargs[name]
+        elif position < len(args):
+            seed = args[position]
+        else:
+            return []
+        if type(seed) is not int:
+            return []
+        calls, other = [(args, kwargs)], seed
+        for _ in range(N_OTHER_SEEDS):
+            other = (other * 1664525 + 1013904223) % 2**31     # a fixed walk from the seed
+            if name in kwargs:
+                calls.append((args, {**kwargs, name: other}))
+            else:
+                calls.append((args[:position] + (other,) + args[position + 1:], kwargs))
+        return calls
+
     def expected(self, case):
         """The reference's answer to ``case`` (computed on copies of the arguments)."""
         args, kwargs = copy.deepcopy((case.args, case.kwargs))
@@ -206,7 +287,8 @@ class Exercise:
             return self.reference(*args, **kwargs)
 
     def judge(self, case, got):
-        """Judge the learner's answer ``got`` to ``case``: None if right, else a message.
+        """Judge the learner's answer ``got`` to ``case``: None if right, else a
+        :class:`~nnlessons.exercises.judges.Failure` (a message with its kind).
 
         ``got`` may be anything; it is converted with :func:`as_result` first, so
         impostors fail with a message about their type.
@@ -214,17 +296,24 @@ class Exercise:
         try:
             got = as_result(got)
         except ResultTypeError as err:
-            return f"{err}, expected {self.returns}"
+            return Failure(f"{err}, expected {self.returns}", Kind.WRONG_TYPE)
         try:
             if self.properties is not None:
-                return self.properties(case.args, got, case.public)
-            return self.compare(self.expected(case), got, case.public)
+                message = self.properties(case.args, got, case.public)
+            else:
+                message = self.compare(self.expected(case), got, case.public)
         except ResultTypeError as err:
-            return f"{err}, expected {self.returns}"
+            return Failure(f"{err}, expected {self.returns}", Kind.WRONG_TYPE)
+        if message is None or isinstance(message, Failure):
+            return message
+        return Failure(str(message), Kind.WRONG)
 
     def __repr__(self):
         return f"<Exercise {self.signature}: lesson {self.lesson}, {self.points} point(s)>"
 
+
+#: How many other seeds an exercise that takes ``rng`` is called with, per case.
+N_OTHER_SEEDS = 3
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 

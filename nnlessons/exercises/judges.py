@@ -8,8 +8,11 @@ object whose ``__eq__`` always says True, an ndarray subclass or an object with 
 
 Two kinds of judge exist. *Value judges* compare with the reference's answer:
 ``judge(expected, got, reveal) -> message or None`` (:class:`Numbers`, :class:`Several`,
-:class:`ListOf`). *Property judges* check what a right answer must satisfy, for exercises
-with random answers (a shuffled split): ``judge(args, got, reveal) -> message or None``.
+:class:`ListOf`, :class:`Named`, :class:`PathOf`). *Property judges* check what a right
+answer must satisfy, for exercises with random answers (a shuffled split):
+``judge(args, got, reveal) -> message or None``. A message is a :class:`Failure`: text
+that also carries the :class:`~nnlessons.exercises.report.Kind` of failure, set here where
+the failure is found (a plain ``str`` from a judge counts as ``Kind.WRONG``).
 With ``reveal=False`` (hidden cases) messages name positions and shapes but never an
 expected number, nor a number the learner's function computed from a hidden input
 (except nan and inf, which tell the learner something without telling them the input).
@@ -23,10 +26,13 @@ Examples
 >>> judge = Numbers(same_shape_as="z")
 >>> judge(np.array([0.5, 1.0]), as_result([0.5, 1.0]), reveal=True) is None
 True
->>> judge(np.array([0.5, 1.0]), as_result(np.array([0.5, 0.9])), reveal=True)
-'wrong value at index 1: got 0.9, expected 1'
+>>> message = judge(np.array([0.5, 1.0]), as_result(np.array([0.5, 0.9])), reveal=True)
+>>> message, message.kind.value
+('wrong value at index 1: got 0.9, expected 1', 'wrong_value')
 >>> judge(np.array([0.5, 1.0]), as_result(np.zeros((2, 1))), reveal=True)
 'wrong shape: expected the same shape as z (2,), got (2, 1)'
+>>> judge(np.array(4.0), as_result(3.0), reveal=True)
+'wrong value: got 3, expected 4'
 """
 
 from dataclasses import dataclass
@@ -34,13 +40,53 @@ from dataclasses import dataclass
 import numpy as np
 
 from .codec import NUMERIC_KINDS, NUMPY_SCALARS
+from .report import Kind
 
 __all__ = ["ResultTypeError", "as_result", "to_array", "Numbers", "Several", "ListOf",
-           "show_number", "type_name"]
+           "Named", "PathOf", "Failure", "kind_of", "reworded", "show_number", "type_name"]
 
 
 class ResultTypeError(TypeError):
     """The learner's function returned something that is not plain numeric data."""
+
+
+class Failure(str):
+    """A judge's message that also says what kind of failure it is (``.kind``).
+
+    It is a ``str``, so judges written before kinds existed still compose with it; build
+    new messages from it with :func:`reworded` to keep the kind.
+
+    Examples
+    --------
+    >>> message = Failure("wrong shape: got (3,)", Kind.WRONG_SHAPE)
+    >>> message, message.kind.value
+    ('wrong shape: got (3,)', 'wrong_shape')
+    """
+
+    def __new__(cls, message, kind=Kind.WRONG):
+        self = super().__new__(cls, message)
+        self.kind = Kind(kind)
+        return self
+
+    def __reduce__(self):
+        return Failure, (str(self), self.kind)
+
+
+def kind_of(message):
+    """The kind of a judge's message: its ``.kind``, or ``Kind.WRONG`` for plain text."""
+    return message.kind if isinstance(message, Failure) else Kind.WRONG
+
+
+def reworded(text, message):
+    """``text`` as a :class:`Failure` of the same kind as ``message`` (e.g. with a prefix).
+
+    Examples
+    --------
+    >>> inner = Failure("wrong value at index 0", Kind.WRONG_VALUE)
+    >>> reworded(f"parameter 1: {inner}", inner).kind.value
+    'wrong_value'
+    """
+    return Failure(text, kind_of(message))
 
 
 def type_name(value):
@@ -138,6 +184,13 @@ def _where(index):
     return f" at index {index[0]}" if len(index) == 1 else f" at index {tuple(index)}"
 
 
+def _described(raw, array):
+    """What the learner returned, in words that fit its type: "a list of 2 numbers"."""
+    if type(raw) in (list, tuple):
+        return f"{type_name(raw)} of length {len(raw)}"
+    return f"an array of shape {array.shape}"
+
+
 @dataclass(frozen=True)
 class Numbers:
     """Judge a number or an array of numbers against the expected one.
@@ -158,45 +211,136 @@ class Numbers:
     same_shape_as: str = None
 
     def __call__(self, expected, got, reveal):
+        raw = got
         got = to_array(got)
         expected = np.asarray(expected)
-        message = self._check_dtype(got) or self._check_shape(expected, got, reveal)
+        message = self._check_dtype(got, raw, reveal) or self._check_shape(expected, got, raw,
+                                                                           reveal)
         if message:
             return message
-        if self.integer:
-            wrong = got != expected
-        else:
-            wrong = ~np.isclose(got, expected, rtol=self.rtol, atol=self.atol)
+        wrong = self._wrong(expected, got)
         if not np.any(wrong):
             return None
         index = tuple(int(i) for i in np.argwhere(wrong)[0])
         g, e = got[index], expected[index]
+        n_wrong = int(np.sum(wrong))
         text = f"wrong value{_where(index)}"
         if reveal:
-            return f"{text}: got {show_number(g)}, expected {show_number(e)}"
-        if not self.integer and not np.isfinite(g):
-            return f"{text}: got {show_number(g)}"
-        return f"{text} ({int(np.sum(wrong))} of {wrong.size} values wrong)"
+            text = f"{text}: got {show_number(g)}, expected {show_number(e)}"
+            if n_wrong > 1:
+                text += f" ({n_wrong} of {wrong.size} values wrong)"
+        elif not self.integer and not np.isfinite(g):
+            text = f"{text}: got {show_number(g)}"
+        elif wrong.size > 1:
+            text += f" ({n_wrong} of {wrong.size} values wrong)"
+        return Failure(text, Kind.WRONG_VALUE)
 
-    def _check_dtype(self, got):
+    def _wrong(self, expected, got):
+        """A boolean array: which entries of ``got`` are wrong."""
+        if self.integer:
+            return got != expected
+        return ~np.isclose(got, expected, rtol=self.rtol, atol=self.atol)
+
+    def _check_dtype(self, got, raw, reveal):
         if self.integer and got.dtype.kind not in "iu":
-            return f"expected integers, got {got.dtype} values (convert with .astype(int))"
+            if got.ndim == 0:
+                shown = f" ({float(got[()])!r})" if reveal and got.dtype.kind == "f" else ""
+                what = "a float" if got.dtype.kind == "f" else "True/False"
+                return Failure(f"expected an integer, got {what}{shown}: convert with int(...)",
+                               Kind.WRONG_TYPE)
+            if type(raw) in (list, tuple):
+                return Failure(f"expected integers, got {type_name(raw)} of {got.dtype} "
+                               "values: convert with np.array(...).astype(int)", Kind.WRONG_TYPE)
+            return Failure(f"expected integers, got {got.dtype} values (convert with "
+                           ".astype(int))", Kind.WRONG_TYPE)
         if not self.integer and got.dtype.kind == "b":
-            return "expected numbers, got True/False values"
+            return Failure("expected numbers, got True/False values", Kind.WRONG_TYPE)
         return None
 
-    def _check_shape(self, expected, got, reveal):
+    def _check_shape(self, expected, got, raw, reveal):
         if got.shape == expected.shape:
             return None
         if expected.ndim == 0:
-            return f"expected a single number, got an array of shape {got.shape}"
+            return Failure(f"expected a single number, got {_described(raw, got)}",
+                           Kind.WRONG_SHAPE)
+        if type(raw) in (list, tuple):
+            got_text = f"{_described(raw, got)} (shape {got.shape})"
+        else:
+            got_text = f"{got.shape}"
         if self.same_shape_as:
             shape = f" {expected.shape}" if reveal else ""
-            return (f"wrong shape: expected the same shape as {self.same_shape_as}{shape}, "
-                    f"got {got.shape}")
+            return Failure(f"wrong shape: expected the same shape as {self.same_shape_as}"
+                           f"{shape}, got {got_text}", Kind.WRONG_SHAPE)
         if reveal:
-            return f"wrong shape: expected {expected.shape}, got {got.shape}"
-        return f"wrong shape: got {got.shape}"
+            return Failure(f"wrong shape: expected {expected.shape}, got {got_text}",
+                           Kind.WRONG_SHAPE)
+        return Failure(f"wrong shape: got {got_text}", Kind.WRONG_SHAPE)
+
+
+@dataclass(frozen=True)
+class Named(Numbers):
+    """Judge a 1-D array whose entries have names (``dL/dw1``, ...), naming every wrong one.
+
+    Parameters
+    ----------
+    names : tuple of str
+        The name of each entry, in order.
+
+    Examples
+    --------
+    >>> judge = Named(names=("a", "b", "c"))
+    >>> judge(np.array([1.0, 2.0, 3.0]), as_result([1.0, 0.0, 0.0]), reveal=True)
+    'wrong values of b (got 0, expected 2), c (got 0, expected 3); the others are right'
+    """
+
+    names: tuple = ()
+
+    def __call__(self, expected, got, reveal):
+        message = super().__call__(expected, got, reveal)
+        if message is None or message.kind is not Kind.WRONG_VALUE:
+            return message
+        got, expected = to_array(got), np.asarray(expected)
+        wrong = np.flatnonzero(self._wrong(expected, got))
+        items = []
+        for i in wrong:
+            name = self.names[i] if i < len(self.names) else f"entry {i}"
+            if reveal:
+                name += f" (got {show_number(got[i])}, expected {show_number(expected[i])})"
+            items.append(name)
+        noun = "value" if len(items) == 1 else "values"
+        rest = "; the others are right" if len(items) < got.size else ""
+        return Failure(f"wrong {noun} of {', '.join(items)}{rest}", Kind.WRONG_VALUE)
+
+
+@dataclass(frozen=True)
+class PathOf(Numbers):
+    """Judge a path of points (one row per step), recognising the same array appended
+    at every step (``path.append(x)`` followed by an in-place ``x -= ...``).
+
+    Examples
+    --------
+    >>> judge = PathOf()
+    >>> message = judge(np.array([5.0, 4.0, 3.2]), as_result(np.array([3.2, 3.2, 3.2])), True)
+    >>> print(message[:68])
+    every point of the path is the same: you appended x and then changed
+    """
+
+    def __call__(self, expected, got, reveal):
+        message = super().__call__(expected, got, reveal)
+        if message is None or message.kind is not Kind.WRONG_VALUE:
+            return message
+        path, expected = to_array(got), np.asarray(expected)
+        if (path.ndim >= 1 and len(path) >= 2 and _all_rows_equal(path)
+                and not _all_rows_equal(expected)):
+            return Failure("every point of the path is the same: you appended x and then "
+                           "changed it in place (x -= ...), so every entry is the last x; "
+                           "append a copy (x.copy()) or write "
+                           "x = x - learning_rate * grad(x)", Kind.WRONG_VALUE)
+        return message
+
+
+def _all_rows_equal(array):
+    return bool(np.all((array == array[:1]) | (np.isnan(array) & np.isnan(array[:1]))))
 
 
 @dataclass(frozen=True)
@@ -217,13 +361,13 @@ class Several:
     def __call__(self, expected, got, reveal):
         want = f"a tuple of {len(self.names)} values ({', '.join(self.names)})"
         if type(got) not in (tuple, list):
-            return f"returned {type_name(got)}, expected {want}"
+            return Failure(f"returned {type_name(got)}, expected {want}", Kind.WRONG_TYPE)
         if len(got) != len(self.names):
-            return f"returned {len(got)} values, expected {want}"
+            return Failure(f"returned {len(got)} values, expected {want}", Kind.WRONG_SHAPE)
         for name, e, g in zip(self.names, expected, got, strict=True):
             message = self.item(e, g, reveal)
             if message:
-                return f"{name}: {message}"
+                return reworded(f"{name}: {message}", message)
         return None
 
 
@@ -244,11 +388,13 @@ class ListOf:
 
     def __call__(self, expected, got, reveal):
         if type(got) not in (tuple, list):
-            return f"returned {type_name(got)}, expected a list with one array per {self.what}"
+            return Failure(f"returned {type_name(got)}, expected a list with one array per "
+                           f"{self.what}", Kind.WRONG_TYPE)
         if len(got) != len(expected):
-            return f"returned {len(got)} arrays, expected one per {self.what} ({len(expected)})"
+            return Failure(f"returned {len(got)} arrays, expected one per {self.what} "
+                           f"({len(expected)})", Kind.WRONG_SHAPE)
         for i, (e, g) in enumerate(zip(expected, got, strict=True)):
             message = self.item(e, g, reveal)
             if message:
-                return f"{self.what} {i}: {message}"
+                return reworded(f"{self.what} {i}: {message}", message)
         return None

@@ -138,7 +138,171 @@ def _q(qid, kind, digests, decimals=0, explanation="", nudge=None):
 # ``python -c 'from nnlessons.exercises.questions import digest; print(digest(ID, KIND, VALUE))'``.
 _QUESTIONS = [
     # --- lessons 00-04 ---
+    _q("00.wrong", "number",
+       "a890e400b03e054a3d604179ffded18d98bdcf76243fc29233521f9aa172025e",
+       explanation=('x + 2 = 2x only when x = 2: any other input shows the mistake, as the '
+                    "check's report says.")),
+    _q("00.kernel", "choice",
+       "115b3fd12f73756c3511f9b36bc271e06a43b16d916e884617ba1cf096c5663f",
+       explanation=('restarting the kernel forgets every variable; run the cell that defines x '
+                    'again.')),
+    _q("00.folder", "choice",
+       "749440c907b04b889b10a2364a6f1855810cb69016a2190ef6eaf1c18be65689",
+       explanation=('notebooks/ is yours; solutions/ holds the worked answers to compare with '
+                    'after an honest try.')),
+    _q("01.batch", "choice",
+       "0537d5763c6e1b1bb955786665e52460121ba6d9866eaf9399af7718544c32c8",
+       explanation=('one product hands all the work to compiled code at once; the loop goes back '
+                    'to Python for every example. GPUs push the same idea further, computing the '
+                    'entries in parallel.'),
+       nudge='the arithmetic is the same, but how often does each version go back to Python?'),
+    _q("01.half", "number",
+       "4470e0b1ce1ce9b1d1e86e7ca3962ff5f6e2a22d318995cddef3b757f61f24f5", decimals=2,
+       explanation='w . x + b = 0*2 + 1*(-4) + 4 = 0, and sigmoid(0) = 0.5, whatever x1 is.',
+       nudge='compute z = w . x + b first: w1 = 0, w2 = 1, b = 4.'),
+    _q("01.bias", "choice",
+       "24d858b9b8ef586794197c86a626ccc1942c8c470af555614211d78ac003212a",
+       explanation=('changing b shifts the line w . x + b = 0 parallel to itself; the weights set'
+                    ' its direction.')),
+    _q("01.sign", "choice",
+       "ea1d67ba02b865a0a82644e341727aa1f1493eb966940b5a9618d0e79d45452a",
+       explanation='z = 1*3 + (-1)*5 + 0 = -2 < 0, so sigmoid(z) is about 0.12, below one half.',
+       nudge='compute z = w . x + b and remember sigmoid(0) = 1/2.'),
+    _q("01.supervised", "choice",
+       "efb5ac2bf9ce0b8085112fe15e90ad41373b9408413949e0c35df6bb2e618831",
+       explanation=('each image comes with its label, the right answer: that is what makes '
+                    'learning supervised.')),
+    _q("02.vanish", "choice",
+       "26cf077fdd9dbbdb4421fa7b3276311bd49a56dc7b0d1aeef211a4f550299104",
+       explanation=('0.25 ** 10 is about 9.5e-07: the gradient bound shrinks by a factor 4 per '
+                    'layer.'),
+       nudge='multiply 0.25 by itself: 0.25 ** 2 = 0.0625, 0.25 ** 5 is about 0.001 ...'),
+    _q("02.saturated", "choice",
+       "c3e250a09571096eee6b6768d701116d745e73acc2ccfad35d076af8b2672e99",
+       explanation=('with 784 inputs, z has variance sum(x_i^2) + 1, about 135 on these images: '
+                    '|z| is typically around 8, far out in the flat tails.'),
+       nudge=('the variance of z grows with the number of inputs: how large is 784 times a '
+              'typical x_i^2?')),
+    _q("02.relu_slope", "number",
+       "3c16cb8bbcb3695f44aec0b602d6da824889a9fd78dc55b0e79a737d5af93ffb",
+       explanation=('for z > 0, ReLU(z) = z, whose slope is 1 however large z is: no saturation '
+                    'on that side.')),
+    _q("02.centred", "choice",
+       "27d6f412156ccf0a041c53a2d082c2376d7e446e30574e3c21c184cd293b84a2",
+       explanation=('tanh is odd, tanh(-z) = -tanh(z), so its outputs average zero on inputs '
+                    'centred on zero; ReLU and leaky ReLU outputs are nearly all positive.')),
+    _q("02.init", "choice",
+       "031775821f7b58ca070dbe15118509e63b8dc7d88d7c8093cef32a301d46ad76",
+       explanation=('He initialisation, N(0, 2 / n_in), is scaled for ReLU, which zeroes about '
+                    'half of its inputs.')),
+    _q("03.origin", "number",
+       "5420887f2a51d8536f095b4eb3504ea6dc0578030a7e70e0c8bf6b6642c4f6b4", decimals=2,
+       explanation=('h1 = h2 = sigmoid(0) = 0.5, so o1 = sigmoid(0 * 0.5 + 1 * 0.5 + 0) = '
+                    'sigmoid(0.5), about 0.6225.'),
+       nudge='first the hidden layer: w . x + b = 0 for x = [0, 0].'),
+    _q("03.range", "choice",
+       "efb90beda5a60594c0fecac77690c2979f7ececf039909a4b9f1e0109436ba94",
+       explanation=('a sigmoid squeezes its output into (0, 1), but weights, biases and z are '
+                    'unbounded real numbers.')),
+    _q("03.count", "number",
+       "e0349705b36b2153b51802c9eed75a0b29b7ec8ee56cf8ecb0f204487fb6934b",
+       explanation=('3 * 4 + 4 = 16 for the hidden layer, 4 * 2 + 2 = 10 for the output layer: '
+                    '26.'),
+       nudge='each layer has n_in * n_out weights and n_out biases.'),
+    _q("03.linear", "choice",
+       "49d452e0f2560a2894103806b556b844d1ae2f2e8f8efdee02822b35edb03ddf",
+       explanation='a product of linear maps is linear: the five layers collapse into one.'),
+    _q("03.regression", "choice",
+       "059ebec0553c5a21bc802aba1285b9f89d9fb525fd98a8c2aced48977c7e9275",
+       explanation=('a price can be any number; sigmoid and softmax outputs are stuck between 0 '
+                    'and 1.')),
+    _q("04.two_outputs", "number",
+       "5fbbb5fe6f48e7965f3e14f34e50e50d24ab3ea5f06cc5cab9167de90bee926e", decimals=2,
+       explanation=('one squared error of 1 among 4 entries: 1 / 4 = 0.25. Summing over outputs '
+                    'first would give 1 / 2.'),
+       nudge='the plain mean divides the sum of squared errors by the number of entries.'),
+    _q("04.untrained", "choice",
+       "a5e2f099a8b1cc0efcb5eddf48db20c7eb822b6720df2fccc8ddec415ad565f8",
+       explanation=('its MSE is about 0.507: random-looking outputs near 0.5 to 0.9 are no better'
+                    ' than a constant guess.')),
+    _q("04.pair", "number",
+       "77288253d5af42cd71d0e9e2e4b7ac31c71fb1a9b3d2a66c7066025b8b255d52", decimals=2,
+       explanation='each error is 0.5, squared 0.25, and the mean of 0.25 and 0.25 is 0.25.'),
+    _q("04.centred", "number",
+       "898eb09c420ebea5f5539b2bcfe3c3dd20c07730a9095db4703bf15dbab24549",
+       explanation="subtracting a column's mean leaves a column whose mean is exactly zero."),
+    _q("04.halved", "choice",
+       "e1401ec853ea92ca92f329cb4cd31f95845d0d793bdb188a695de39edcaf4bd3",
+       explanation=('halving a function keeps its minimum in the same place; only its slope, the '
+                    'gradient, halves.')),
     # --- lessons 05-07 ---
+    _q("05.sign", "choice", "f1ecec56765726c0b7e18acbe9e45957a9cbfe38937166e1a16cca9c3f169979",
+       explanation=("Raising b3 raises y_pred towards Alice's label 1, which lowers her loss; so "
+                    "dL/db3 is negative (-0.2376)."),
+       nudge=("Raising b3 raises the output y_pred. Alice's label is 1: does a larger y_pred make"
+              " her loss larger or smaller?")),
+    _q("05.shapes", "choice", "ae390e3ada1488a331a39bc6ba1ca52299add3d49b4e42937191092a46e864d7",
+       explanation=("dW[l] always has the shape of weights[l], (n_in, n_out): (3, 4), (4, 4), (4,"
+                    " 2), whatever the batch size."),
+       nudge=("A gradient has the shape of the parameter it belongs to.")),
+    _q("05.slope0", "number", "554b6cbd706a19d4164c7ef288182c4f2efcdb81108956aa474a0b24791876a9",
+       decimals=2,
+       explanation=("f(0) = 0.5, so f'(0) = 0.5 * (1 - 0.5) = 0.25: the sigmoid's steepest slope."),
+       nudge=("Use f'(z) = f(z)(1 - f(z)) with f(0) = 0.5.")),
+    _q("05.eps", "choice", "5bf20c85839ba900700e1a6483350abe861a91ad40e957f8daef98d291244ffa",
+       explanation=("With eps = 1e-12 the two losses agree in almost all their digits; the "
+                    "rounding error, about 1e-16 / eps, swamps the difference."),
+       nudge=("Look again at the error curve against eps above: what happens on its left side?")),
+    _q("05.delta", "choice", "5b7c617690f403e74953393d3391e43eb8e09647bf31b6736feceef65d350148",
+       explanation=("Delta holds one delta per example and neuron of the layer: (n_samples, "
+                    "n_out) = (8, 5)."),
+       nudge=("Delta = dL/dZ has the shape of Z = A W + b.")),
+    _q("06.w1step", "number", "c7720b01c29bc519f061d33b4dccee562c76fea107015a8ef5ae2f4df2c89690",
+       decimals=5,
+       explanation=("w1 - eta * dL/dw1 = 1 - 0.1 * 0.0215 = 0.99785: a small step down, as the "
+                    "positive derivative says."),
+       nudge=("Apply w1 <- w1 - eta * dL/dw1 with the numbers of the cell above.")),
+    _q("06.fullbatch", "choice", "b0ac0e81e944c01a02d0c01c2619610d7bc0c885b410aadccc34be05bf7e8523",
+       explanation=("With all rows in one batch every step averages the same four gradients, in "
+                    "whatever order: the shuffle changes nothing (beyond rounding in the last "
+                    "digits)."),
+       nudge=("With batch_size equal to the number of rows, what is left for the order "
+              "to change?")),
+    _q("06.rate", "choice", "5ac49232e6cea99b2f44af2dccdd747b2b37b9918af05af361e8a19182c4832c",
+       explanation=("eta = 50 throws the sigmoids into saturation at once: the network answers 0 "
+                    "for everyone and stays stuck at the loss 0.5."),
+       nudge=("A huge step can do worse than a slow one: think of the sigmoid's flat ends (lesson"
+              " 02).")),
+    _q("06.steps", "number", "28bb736ae4b2a719b9c6dfccea482b2d0ddf94c7eb25f00de03262d53892b3e3",
+       explanation=("1000 / 32 = 31.25: 31 full batches and one last batch of 8 rows, so 32 "
+                    "steps."),
+       nudge=("Count the full batches of 32 and do not forget the rows left over.")),
+    _q("06.square", "choice", "d6e3db78ec8453b6e60153745bb0f9a2c9a9689fba55de43e17269ae73d388e4",
+       explanation=("The factor 1 - 2 eta is 1 - 3 = -2: each step doubles the distance and flips"
+                    " its sign."),
+       nudge=("Work out the factor 1 - 2 eta for eta = 1.5.")),
+    _q("07.rmsstep", "number", "24dc01e0311d54979caaab6a4010c81ee677c8980c89d69b72640705b2f75c43",
+       decimals=2,
+       explanation=("s_1 = (1 - 0.99) g^2, so the step is 0.1 * |g| / (0.1 |g|) = 1.0: ten times "
+                    "eta. Adagrad's first step is eta itself."),
+       nudge=("After one step s = (1 - rho) g^2; divide g by its square root.")),
+    _q("07.swings", "choice", "fbc686282d97a45ee13e76db191f163d8e534385f2c913cb123280a77336a7a0",
+       explanation=("Measured below: about ten steps (under 0.01 from step 12 on), against 86 for"
+                    " plain momentum."),
+       nudge=("Count the swings of y in the Nesterov panel again, down to the small ones.")),
+    _q("07.adam", "choice", "22dc56ff71c363c7d598434a9fce052b48ad593b4f1b9e669f48b2dcbf5bbe0f",
+       explanation=("Adam divides the (bias-corrected) mean gradient by the root of its mean "
+                    "square: about eta = 0.001 for both, whatever the gradient's scale."),
+       nudge=("Look at the Adam step sizes printed earlier in the lesson.")),
+    _q("07.limit", "number", "34e45e142f7efd2aa8ad5f121fa510ba47b0e0f350f1d09a91c9dc8e4a4d3ca4",
+       decimals=1,
+       explanation=("On a constant slope the velocity tends to g / (1 - mu) = 10, so the step "
+                    "tends to eta * 10 = 1."),
+       nudge=("The velocity v = mu v + g settles where v = g / (1 - mu).")),
+    _q("07.adagrad", "choice", "fbb8c7d246ed910e7d9bb6248f1eb840e7c34ce7acb53f5883b545c4f3c9bf72",
+       explanation=("Adagrad's sum of squared gradients only grows, so its steps only shrink; "
+                    "RMSProp's fading average does not."),
+       nudge=("Compare what Adagrad and RMSProp store: a sum or an average?")),
     # --- lessons 08-10 ---
 ]
 

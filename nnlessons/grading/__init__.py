@@ -22,6 +22,7 @@ Examples
 >>> write_csv(grades, "grades.csv")  # doctest: +SKIP
 """
 
+from . import batch, shards
 from .batch import GraderError, grade
 from .plan import Plan
 from .report import (
@@ -34,6 +35,7 @@ from .report import (
 )
 from .runner import STATUSES, SubmissionGrade, grade_submission
 
-__all__ = ["Plan", "grade", "grade_submission", "SubmissionGrade", "GraderError", "STATUSES",
+__all__ = ["batch", "shards", "Plan", "grade", "grade_submission", "SubmissionGrade",
+           "GraderError", "STATUSES",
            "write_csv", "write_json", "write_feedback", "feedback_markdown", "feedback_html",
            "Progress"]

@@ -66,7 +66,7 @@ def _changes(before, after):
 
 
 def grade(paths, *, plan=None, seed=0, only=None, jobs=None, progress=None, watch=None,
-          **options):
+          labels=None, **options):
     """Grade a batch of submissions, ``jobs`` at a time, in the order given.
 
     Parameters
@@ -80,6 +80,9 @@ def grade(paths, *, plan=None, seed=0, only=None, jobs=None, progress=None, watc
         Called with each :class:`SubmissionGrade` as soon as it is done.
     watch : sequence of folders, optional
         Folders whose files must not change while grading (default: the package's own).
+    labels : sequence of str, optional
+        The submissions' names in reports (default: :func:`labels_for` ``paths``; a shard
+        passes the names its submissions have in the whole batch).
     **options
         Passed to :func:`grade_submission` (``timeout``, ``memory_limit``, ...).
 
@@ -104,7 +107,9 @@ def grade(paths, *, plan=None, seed=0, only=None, jobs=None, progress=None, watc
     if watch is None:
         watch = [Path(__file__).resolve().parent.parent]
     paths = [str(p) for p in paths]
-    labels = labels_for(paths)
+    labels = labels_for(paths) if labels is None else [str(label) for label in labels]
+    if len(labels) != len(paths):
+        raise ValueError(f"labels must name each of the {len(paths)} paths, got {len(labels)}")
     clean = fingerprint(watch)
     lock, running, suspects, failures = threading.Lock(), set(), set(), []
     abort = threading.Event()

@@ -44,14 +44,40 @@ def fmt(points):
     return f"{points:.2f}".rstrip("0").rstrip(".")
 
 
-def columns(grades, order=None):
-    """The exercise columns of a batch: every exercise some row is graded on, in ``order``
-    (default: the bank's order)."""
+def columns(names, order=None):
+    """The exercise columns of a batch: the exercises in ``names`` (those some row is graded
+    on), in ``order`` (default: the bank's order), then any others alphabetically."""
     if order is None:
         from ..exercises import EXERCISES as order
-    seen = {name for grade in grades for name in grade.reports}
-    order = list(order)
+    seen, order = set(names), list(order)
     return [n for n in order if n in seen] + sorted(seen - set(order))
+
+
+def csv_row(grade):
+    """One submission's cells of grades.csv, as text (the JSON report stores them too, so
+    that ``nnlessons merge`` writes the same bytes as one run).
+
+    Examples
+    --------
+    >>> from nnlessons.grading import SubmissionGrade
+    >>> csv_row(SubmissionGrade("ann.ipynb", "ann.ipynb", status="unreadable"))
+    {'submission': 'ann.ipynb', 'scores': {}, 'total': '0', 'max': '0', 'status': 'unreadable'}
+    """
+    return {"submission": grade.submission,
+            "scores": {name: fmt(r.earned) for name, r in grade.reports.items()},
+            "total": fmt(grade.total), "max": fmt(grade.max), "status": grade.status}
+
+
+def write_csv_rows(rows, path, order=None):
+    """Write grades.csv from :func:`csv_row` rows, in the order given."""
+    names = columns({name for row in rows for name in row["scores"]}, order)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["submission", *names, "total", "max", "status"])
+        for row in rows:
+            scores = [row["scores"].get(n, "") for n in names]
+            writer.writerow([row["submission"], *scores, row["total"], row["max"],
+                             row["status"]])
 
 
 def write_csv(grades, path, order=None):
@@ -75,55 +101,35 @@ def write_csv(grades, path, order=None):
     submission,total,max,status
     ann.ipynb,0,0,unreadable
     """
-    names = columns(grades, order)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["submission", *names, "total", "max", "status"])
-        for g in grades:
-            scores = [fmt(g.reports[n].earned) if n in g.reports else "" for n in names]
-            writer.writerow([g.submission, *scores, fmt(g.total), fmt(g.max), g.status])
+    write_csv_rows([csv_row(g) for g in grades], path, order)
 
 
-def hidden_reason(message):
-    """The kind of failure of a hidden case, without any detail.
+def hidden_reason(kind):
+    """The grader's one fixed sentence for a hidden case that failed with ``kind``.
+
+    Derived from the kind alone (:class:`~nnlessons.exercises.report.Kind`, set where
+    the result was made), never from the message: nothing the learner's code controls
+    (an exception, its text, a returned object) reaches it.
 
     Examples
     --------
-    >>> hidden_reason("wrong value at index 2 (1 of 5 values wrong)")
-    'wrong value'
-    >>> hidden_reason("raised ZeroDivisionError (line 3 of your function: ...)")
-    'raised ZeroDivisionError'
+    >>> hidden_reason("wrong_value"), hidden_reason("raised")
+    ('wrong value', 'raised an exception')
     """
-    if message.startswith("not done yet"):
-        return "not done yet"
-    if message.startswith("raised "):
-        name = message.split()[1].rstrip(":")
-        builtin = getattr(__import__("builtins"), name, None)
-        ok = isinstance(builtin, type) and issubclass(builtin, BaseException)
-        return f"raised {name}" if ok else "raised an exception"
-    for words, reason in (("wrong shape", "wrong shape"), ("single number", "wrong shape"),
-                          ("wrong value", "wrong value"), ("returned", "wrong type"),
-                          ("expected integers", "wrong type"), ("True/False", "wrong type"),
-                          ("in place", "changed its argument in place"),
-                          ("time limit", "stopped at the time limit"),
-                          ("kernel died", "the kernel died"), ("not graded", "not graded"),
-                          ("defines no function", "function not defined"),
-                          ("could not be run", "could not be run"),
-                          ("could not be read back", "the answer could not be read")):
-        if words in message:
-            return reason
-    return "wrong answer"
+    from ..exercises.report import hidden_sentence
+
+    return hidden_sentence(kind)
 
 
 def case_lines(report):
     """The learner-facing lines of one exercise's report."""
     lines = []
     for case in report.cases:
-        hidden = case.label.startswith("hidden case")
+        hidden = not getattr(case, "public", True) or case.label.startswith("hidden case")
         if case.passed:
             lines.append(("ok", f"{case.label}: right"))
         elif hidden:
-            lines.append(("bad", f"{case.label}: {hidden_reason(case.message)}"))
+            lines.append(("bad", f"{case.label}: {hidden_reason(case.kind)}"))
         else:
             lines.append(("bad", f"{case.label}: {case.message}"))
     return lines
@@ -156,7 +162,8 @@ def feedback_markdown(grade):
     >>> from nnlessons.exercises import CaseResult, Report
     >>> from nnlessons.grading import SubmissionGrade
     >>> report = Report("relu", [CaseResult("relu(-0.5)", True, "is right"),
-    ...     CaseResult("hidden case 1 (zeros)", False, "wrong value at index 2 (1 of 4)")], 1)
+    ...     CaseResult("hidden case 1 (zeros)", False, "wrong value at index 2 (1 of 4)",
+    ...                "wrong_value", public=False)], 1)
     >>> grade = SubmissionGrade("ann.ipynb", "ann.ipynb", reports={"relu": report})
     >>> text = feedback_markdown(grade)
     >>> print(text.split("## `relu`: 0.5 / 1")[1].strip())
@@ -237,11 +244,17 @@ def write_feedback(grades, folder, formats=("md",)):
     return written
 
 
-def report_data(grades, settings=None):
-    """Everything about a batch as JSON-able data (for the instructor)."""
+def report_data(grades, settings=None, positions=None, batch=None):
+    """Everything about a batch as JSON-able data (for the instructor).
+
+    ``positions`` are the rows' places in the whole batch and ``batch`` describes the batch
+    (for a shard: its digest, size and ``[K, N]``); :mod:`.shards` merges such parts.
+    """
     rows = []
-    for g in grades:
+    positions = range(len(grades)) if positions is None else positions
+    for g, index in zip(grades, positions, strict=True):
         rows.append({
+            "index": index, "csv": csv_row(g),
             "submission": g.submission, "path": g.path, "status": g.status,
             "total": round(g.total, 4), "max": g.max, "seconds": round(g.seconds, 2),
             "events": g.events,
@@ -249,12 +262,16 @@ def report_data(grades, settings=None):
                 "points": r.points, "score": round(r.earned, 4), "passed": r.n_passed,
                 "cases": [{"label": c.label, "passed": c.passed, "message": c.message}
                           for c in r.cases]} for name, r in g.reports.items()}})
-    return {"settings": settings or {}, "submissions": rows}
+    data = {"settings": settings or {}, "submissions": rows}
+    if batch is not None:
+        data["batch"] = batch
+    return data
 
 
-def write_json(grades, path, settings=None):
+def write_json(grades, path, settings=None, positions=None, batch=None):
     """Write :func:`report_data` to ``path``."""
-    Path(path).write_text(json.dumps(report_data(grades, settings), indent=1), "utf-8")
+    data = report_data(grades, settings, positions, batch)
+    Path(path).write_text(json.dumps(data, indent=1), "utf-8")
 
 
 class Progress:
