@@ -27,7 +27,6 @@ SLOW = {
     "test_grading_defences.py": "*",                # crafted submissions in kernels
     "test_grading_nbgrader.py": {"test_generate_assignment_removes_solutions_and_hidden_tests",
                                  "test_autograde_gives_zero_to_stubs",
-                                 "test_autograde_gives_full_marks_to_solutions_and_zero_to_stubs",
                                  "test_nnlessons_grade_agrees_with_nbgrader"},
     "test_grading.py": {"test_kernel_runs_code_with_limits_in_its_own_folder"},
     "test_authoring.py": {"test_command_line",
