@@ -23,7 +23,8 @@ import pytest
 #: every test of the file, else the test functions' names.
 SLOW = {
     "test_browser.py": "*",                         # JupyterLab in chromium
-    "test_grading_notebooks.py": "*",               # grades every lesson in kernels
+    "test_grading_notebooks.py": {"test_solutions_score_full_marks",    # every lesson,
+                                  "test_student_notebooks_score_zero_without_errors"},  # kernels
     "test_grading_defences.py": "*",                # crafted submissions in kernels
     "test_grading_nbgrader.py": {"test_generate_assignment_removes_solutions_and_hidden_tests",
                                  "test_autograde_gives_zero_to_stubs",
