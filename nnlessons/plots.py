@@ -15,7 +15,8 @@ Left out: styling options the lessons do not need, 3-D plots and animations.
 import numpy as np
 
 from . import _drawing
-from ._validation import as_float_array, check_int
+from ._validation import as_float_array as _as_float_array
+from ._validation import check_int as _check_int
 from .explorers.activation_curves import activation_curve as _activation_curve
 
 __all__ = [
@@ -69,10 +70,10 @@ def plot_network(layer_sizes_or_net, *, ax=None, max_nodes=10):
     """
     net = layer_sizes_or_net if hasattr(layer_sizes_or_net, "weights") else None
     sizes = net.layer_sizes if net is not None else [
-        check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes_or_net)]
+        _check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes_or_net)]
     tallest = min(max(sizes), max_nodes)
     ax = _axes(ax, (1.6 * len(sizes) + 1, 0.35 * tallest + 1.6))
-    artists = _drawing.draw_network(ax, sizes, check_int(max_nodes, "max_nodes", minimum=2))
+    artists = _drawing.draw_network(ax, sizes, _check_int(max_nodes, "max_nodes", minimum=2))
     if net is not None:
         _drawing.set_network_weights(artists, net.weights)
         ax.set_title("width ~ |w|; blue: w > 0, orange: w < 0", fontsize=9)
@@ -135,8 +136,8 @@ def plot_loss_curves(history, *, ax=None, log=False):
         loss, val, best = history.loss, history.val_loss, getattr(history, "best_epoch", None)
     else:
         loss, val, best = history, [], None
-    loss = as_float_array(loss, "history.loss", ndim=1)
-    val = as_float_array(val, "history.val_loss", ndim=1)
+    loss = _as_float_array(loss, "history.loss", ndim=1)
+    val = _as_float_array(val, "history.val_loss", ndim=1)
     ax = _axes(ax, (5, 3.2))
     epochs = np.arange(1, len(loss) + 1)
     ax.plot(epochs, loss, lw=2, label="training")
@@ -174,7 +175,7 @@ def plot_decision_boundary(net_or_predict, X, y, *, ax=None, resolution=200, mar
     >>> ax.images[0].get_array().shape
     (20, 20)
     """
-    X = as_float_array(X, "X", ndim=2)
+    X = _as_float_array(X, "X", ndim=2)
     y = np.asarray(y).astype(int)
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 features to draw a 2-D boundary, got shape {X.shape}")
@@ -262,7 +263,7 @@ def plot_image_grid(images, labels=None, *, ax=None, n_cols=None, predicted=None
     >>> ax.images[0].get_array().shape, len(ax.texts)
     ((23, 28), 6)
     """
-    images = as_float_array(images, "images", ndim=(2, 3))
+    images = _as_float_array(images, "images", ndim=(2, 3))
     if images.ndim == 2:
         side = int(round(np.sqrt(images.shape[1])))
         if side * side != images.shape[1]:

@@ -1,8 +1,5 @@
 """Static plots: each returns an Axes with the expected artists and never shows anything."""
 
-import ast
-from pathlib import Path
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -144,48 +141,3 @@ def test_plot_activation_draws_the_function_and_its_derivative(name):
     if name != "softmax":
         np.testing.assert_allclose(f, nl.activations.get_activation(name)(z))
 
-
-def test_plots_exports_only_plots():
-    assert plots.__all__ and all(name.startswith("plot_") for name in plots.__all__)
-    assert all(callable(getattr(plots, name)) for name in plots.__all__)
-    for helper in ("new_figure", "grid_points", "network_layout", "draw_network",
-                   "activation_curve", "POSITIVE", "CLASS_COLORS"):
-        assert not hasattr(plots, helper), helper
-
-
-def _imports(module):
-    """Every module named in an import statement of ``module`` (a nnlessons module)."""
-    root = Path(nl.__file__).parent.parent
-    path = root.joinpath(*module.split("."))
-    is_package = path.is_dir()
-    path = path / "__init__.py" if is_package else path.with_suffix(".py")
-    package = module if is_package else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join(parent + ([node.module] if node.module else []))
-            yield base
-            for alias in node.names:          # "from . import _drawing" names a module
-                if root.joinpath(*base.split("."), alias.name).with_suffix(".py").exists():
-                    yield f"{base}.{alias.name}"
-
-
-def test_the_plotting_layer_imports_no_explorer_and_no_ipywidgets():
-    """Every import statement of nnlessons.plots and of the nnlessons modules it imports
-    (at the top or inside a function), followed through the package."""
-    seen, todo = set(), ["nnlessons", "nnlessons.plots"]
-    while todo:
-        module = todo.pop()
-        if module in seen:
-            continue
-        seen.add(module)
-        for name in _imports(module):
-            assert not name.startswith(("nnlessons.explorers", "ipywidgets")), (
-                f"{module} imports {name}")
-            if name.startswith("nnlessons"):
-                todo.append(name)
-    assert {"nnlessons._drawing", "nnlessons.activations"} <= seen
