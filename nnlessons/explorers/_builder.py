@@ -57,7 +57,11 @@ class Blueprint:
         return fig, fig.subplots(*self.panels, gridspec_kw=grid)
 
     def lay_out(self, fig):
-        (self.arrange or type(fig).tight_layout)(fig)
+        """Lay the figure out once (``arrange``, else ``tight_layout``)."""
+        if self.arrange is None:
+            fig.tight_layout()
+        else:
+            self.arrange(fig)
 
     def figure(self, values):
         """The picture for ``values`` (keyword arguments of ``data``) as a plain Figure."""
