@@ -9,6 +9,8 @@ every test leaves it as it found it. The table must list every control a builder
 new control without a case fails).
 """
 
+from typing import Callable, NamedTuple
+
 import numpy as np
 import pytest
 
@@ -122,31 +124,36 @@ def _train_a_little(widget, control):
     widget.step(3)                              # loss curves and weights to show
 
 
+class Case(NamedTuple):
+    kwargs: dict          # the builder's arguments
+    moves: dict           # control -> the values it is moved to, before going back
+    drawn: Callable       # widget -> [(what an artist shows, what the compute gives), ...]
+    setup: Callable = None    # setup(widget, control), before the moves
+
+
 _OPTIMIZERS = list(nl.optim.OPTIMIZERS)
 
-# explorer: (builder keyword arguments, {control: values it is moved to before it goes back
-#            to its initial value}, DRAWN function, set-up)
 CASES = {
-    "neuron": ({}, {"w1": [-2.0], "w2": [-4.0], "b": [2.5], "activation": ["tanh"]},
-               _neuron, None),
-    "activations": ({"activation": "leaky_relu"},
-                    {"activation": ["softmax", "relu"], "slope": [0.3], "z": [-3.0],
-                     "z_range": [(-10.0, 10.0), (-2.0, 4.0)]}, _activations, None),
-    "saturation": ({"depth": 6}, {"depth": [25], "activation": ["relu"], "init": ["normal"],
-                                  "width": [128]}, _saturation, None),
-    "gradient_descent": ({}, {"learning_rate": [1.0], "n_steps": [80], "w0": [-2.0],
-                              "surface": ["rosenbrock", "several_minima"]}, _descent, None),
+    "neuron": Case({}, {"w1": [-2.0], "w2": [-4.0], "b": [2.5], "activation": ["tanh"]},
+                   _neuron),
+    "activations": Case({"activation": "leaky_relu"},
+                        {"activation": ["softmax", "relu"], "slope": [0.3], "z": [-3.0],
+                         "z_range": [(-10.0, 10.0), (-2.0, 4.0)]}, _activations),
+    "saturation": Case({"depth": 6}, {"depth": [25], "activation": ["relu"],
+                                      "init": ["normal"], "width": [128]}, _saturation),
+    "gradient_descent": Case({}, {"learning_rate": [1.0], "n_steps": [80], "w0": [-2.0],
+                                  "surface": ["rosenbrock", "several_minima"]}, _descent),
     # every optimizer races, so that each rate slider moves a drawn path
-    "optimizer_race": ({"learning_rates": surfaces.SURFACES["ravine"].learning_rates},
-                       {"surface": ["rosenbrock", "saddle"], "n_steps": [50],
-                        **{name: [False] for name in _OPTIMIZERS},
-                        **{f"lr_{name}": [0.02] for name in _OPTIMIZERS}}, _race, None),
-    "fitting": ({}, {"model": ["mlp"], "degree": [15], "hidden_units": [30], "noise": [0.0],
-                     "n_samples": [80]}, _fitting, _mlp_for_its_slider),
-    "playground": ({}, {"dataset": ["spirals"], "hidden_layers": [0], "neurons": [9],
-                        "activation": ["relu"], "optimizer": ["momentum"],
-                        "learning_rate": [0.3], "batch_size": [4]}, _playground,
-                   _train_a_little),
+    "optimizer_race": Case({"learning_rates": surfaces.SURFACES["ravine"].learning_rates},
+                           {"surface": ["rosenbrock", "saddle"], "n_steps": [50],
+                            **{name: [False] for name in _OPTIMIZERS},
+                            **{f"lr_{name}": [0.02] for name in _OPTIMIZERS}}, _race),
+    "fitting": Case({}, {"model": ["mlp"], "degree": [15], "hidden_units": [30],
+                         "noise": [0.0], "n_samples": [80]}, _fitting, _mlp_for_its_slider),
+    "playground": Case({}, {"dataset": ["spirals"], "hidden_layers": [0], "neurons": [9],
+                            "activation": ["relu"], "optimizer": ["momentum"],
+                            "learning_rate": [0.3], "batch_size": [4]}, _playground,
+                       _train_a_little),
 }
 
 
@@ -168,7 +175,7 @@ def _assert_equal(drawn, expected, where):
 def assert_drawn(widget, explorer, where=""):
     """What ``widget`` shows is what its compute function gives for its controls' values."""
     assert widget.error.value == "", widget.error.value
-    for k, (shown, expected) in enumerate(CASES[explorer][2](widget)):
+    for k, (shown, expected) in enumerate(CASES[explorer].drawn(widget)):
         _assert_equal(shown, expected, f"{explorer}{where}: pair {k} of its DRAWN function")
 
 
@@ -181,20 +188,20 @@ def built():
 
 def _widget(built, explorer):
     if explorer not in built:
-        widget = getattr(nl.explorers, explorer)(**CASES[explorer][0])
+        widget = getattr(nl.explorers, explorer)(**CASES[explorer].kwargs)
         built[explorer] = widget, widget.values()
     return built[explorer]
 
 
 @pytest.mark.parametrize(("explorer", "control"),
-                         [(e, c) for e, case in CASES.items() for c in case[1]])
+                         [(e, c) for e, case in CASES.items() for c in case.moves])
 def test_every_control_redraws_what_the_compute_function_gives(built, explorer, control):
     widget, initial = _widget(built, explorer)
-    _, values, _, setup = CASES[explorer]
+    case = CASES[explorer]
     try:
-        if setup:
-            setup(widget, control)
-        steps = list(values[control])
+        if case.setup:
+            case.setup(widget, control)
+        steps = list(case.moves[control])
         if steps[-1] != initial[control]:
             steps.append(initial[control])                     # and back
         for value in steps:
@@ -215,7 +222,7 @@ def test_every_control_redraws_what_the_compute_function_gives(built, explorer, 
 @pytest.mark.parametrize("explorer", list(CASES))
 def test_the_table_has_every_control_of_every_explorer(built, explorer):
     widget, _ = _widget(built, explorer)
-    assert sorted(widget.controls) == sorted(CASES[explorer][1])
+    assert sorted(widget.controls) == sorted(CASES[explorer].moves)
 
 
 def test_every_builder_is_in_the_table():
