@@ -1,9 +1,10 @@
 """Benchmark: grading a class's submissions with ``nnlessons grade`` against ``nbgrader autograde``.
 
 Thirty copies of a typical submission (a lesson's solution notebook, answered in nbgrader's
-release copy, so every exercise is done) are graded by nnlessons' grader with one kernel
-and with one kernel per CPU, and by ``nbgrader autograde`` (one kernel at a time) in a
-temporary course folder, all in this run. Printed: seconds per submission and the ratio to
+release copy, so every exercise is done) are graded by nnlessons' grader (each kernel in
+its bubblewrap sandbox, as by default) with one kernel and with one kernel per CPU, and by
+``nbgrader autograde`` (one kernel at a time) in a temporary course folder, all in this
+run. Printed: seconds per submission and the ratio to
 nbgrader (below 1 is faster). Both graders must give every copy full marks.
 
 Run: ``.venv/bin/python benchmarks/bench_grading.py [--copies 30] [--lesson 01_neuron]``.

@@ -19,7 +19,19 @@ Examples
 
 import importlib
 
-from . import activations, datasets, gradcheck, losses, network, optim, training
+from . import (
+    activations,
+    datasets,
+    features,
+    gradcheck,
+    initializers,
+    losses,
+    metrics,
+    model_selection,
+    network,
+    optim,
+    training,
+)
 from .activations import identity, leaky_relu, relu, sigmoid, softmax, tanh
 from .gradcheck import gradient_check
 from .losses import binary_cross_entropy, cross_entropy, mse
@@ -36,6 +48,7 @@ __all__ = [
     "mse", "binary_cross_entropy", "cross_entropy",
     "Neuron", "MLP", "fit", "History", "gradient_check", "check", "answer",
     "activations", "losses", "network", "optim", "training", "datasets", "gradcheck",
+    "metrics", "features", "model_selection", "initializers",
     *_LAZY_MODULES,
 ]
 

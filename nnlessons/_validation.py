@@ -37,6 +37,49 @@ def as_rng(rng):
     )
 
 
+def _as_array(x, name):
+    """``np.asarray(x)`` with ragged, string and object input refused by name."""
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError) as err:       # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers (every row of the "
+                         f"same length), got {_show(x)}") from err
+    if arr.dtype.kind not in "biufc":
+        if arr.dtype.kind == "O" and arr.ndim > 0 and any(
+                isinstance(v, (list, tuple, np.ndarray)) for v in arr.flat):
+            raise ValueError(f"{name} must be a rectangular array of numbers (every row of "
+                             f"the same length), got {_show(x)}")
+        if not (arr.dtype.kind == "O" and all(
+                isinstance(v, numbers.Real) for v in arr.flat)):   # None, strings, ...
+            raise TypeError(f"{name} must be an array of numbers, got {_show(x)}")
+        arr = arr.astype(float)
+    return arr
+
+
+def _refuse_complex(arr, name):
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{name} must hold real numbers, got complex values such as "
+                        f"{complex(arr.flat[0])}; pass the real part (z.real) or the modulus "
+                        "(abs(z)) explicitly")
+    return arr
+
+
+def as_numeric_array(x, name):
+    """``x`` as an array of real numbers, keeping its dtype (int labels stay ints).
+
+    Examples
+    --------
+    >>> as_numeric_array([1, 2], "y").dtype.kind
+    'i'
+    >>> as_numeric_array([[1, 2], [3]], "X")
+    Traceback (most recent call last):
+    ...
+    ValueError: X must be a rectangular array of numbers (every row of the same length), \
+got [[1, 2], [3]]
+    """
+    return _refuse_complex(_as_array(x, name), name)
+
+
 def as_float_array(x, name, ndim=None, allow_nonfinite=False):
     """Convert ``x`` to a float64 array, checking its number of dimensions and finiteness.
 
@@ -64,10 +107,10 @@ def as_float_array(x, name, ndim=None, allow_nonfinite=False):
     ...
     ValueError: X must be a 1-D array, got shape (1, 2)
     """
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of numbers, got {_show(x)}") from err
+    if type(x) is np.ndarray and x.dtype == np.float64:
+        arr = x                                   # the common case: no conversion at all
+    else:
+        arr = _refuse_complex(_as_array(x, name), name).astype(float, copy=False)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:

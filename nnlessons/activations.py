@@ -37,11 +37,11 @@ def _out(a):
 # --- the fast versions, for float arrays: used by the network in its training loop ---
 
 def _sigmoid(z):
-    # For z < -709, e^-z overflows to inf and 1 / (1 + inf) is exactly 0, the right limit:
-    # the overflow is expected, so its warning is silenced. One pass over z, as the hot path
-    # of training wants.
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+    # For z < -709, e^-z overflows to inf and 1 / (1 + inf) is exactly 0, the right limit.
+    # The callers (the public functions, MLP's methods, fit) silence that expected overflow
+    # warning with np.errstate once around their work: entering np.errstate here, at every
+    # call in the training loop, cost as much as the sigmoid itself.
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def _sigmoid_backward(z, a, grad_a):
@@ -106,7 +106,8 @@ def sigmoid(z):
     >>> np.round(sigmoid([-1000, 0, 1000]), 3)
     array([0. , 0.5, 1. ])
     """
-    return _out(_sigmoid(_array(z)))
+    with np.errstate(over="ignore"):
+        return _out(_sigmoid(_array(z)))
 
 
 def sigmoid_derivative(z):
@@ -117,7 +118,8 @@ def sigmoid_derivative(z):
     >>> float(sigmoid_derivative(0.0))
     0.25
     """
-    s = _sigmoid(_array(z))
+    with np.errstate(over="ignore"):
+        s = _sigmoid(_array(z))
     return _out(s * (1.0 - s))
 
 
@@ -400,3 +402,36 @@ def get_activation(activation, **params):
     if params:
         raise TypeError(f"activation {activation!r} takes no parameters, got {sorted(params)}")
     return ACTIVATIONS[activation]
+
+
+def activation_curve(activation, x, **params):
+    """An activation and its derivative along x (softmax: the first output of softmax([x, 0])).
+
+    The curves lesson 02 plots (``nl.plots.plot_activation``) and its explorer draws.
+
+    Parameters
+    ----------
+    activation : str or Activation
+    x : array_like of shape (n,)
+    **params
+        ``slope`` for leaky_relu.
+
+    Returns
+    -------
+    f, df : ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> f, df = activation_curve("sigmoid", [0.0])
+    >>> float(f[0]), float(df[0])
+    (0.5, 0.25)
+    >>> f, _ = activation_curve("softmax", [0.0, 2.0])   # softmax([x, 0]) is sigmoid(x)
+    >>> np.round(f, 4)
+    array([0.5   , 0.8808])
+    """
+    act = get_activation(activation, **params)
+    x = as_float_array(x, "x", ndim=1)
+    if act.name == "softmax":
+        z = np.column_stack([x, np.zeros_like(x)])
+        return act.function(z)[:, 0], act.derivative(z)[:, 0]
+    return np.asarray(act.function(x)), np.asarray(act.derivative(x))

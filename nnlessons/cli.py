@@ -1,20 +1,22 @@
-"""The ``nnlessons`` command: ``grade``, ``merge``, ``gradescope`` and ``release``.
+"""The ``nnlessons`` command: ``nnlessons grade ...`` and ``nnlessons release ...``.
 
-``nnlessons grade SUBMISSION.ipynb ... [--timeout SECONDS] [--out grades.csv]
-[--feedback DIR] [--json REPORT.json] [--jobs N]`` grades submitted notebooks (see
-:mod:`nnlessons.grading` and docs/instructors.md). A folder stands for every notebook
-under it. ``nnlessons release`` writes the learners' notebooks from the solutions (it is
-``python -m nnlessons.authoring release``). ``nnlessons grade --shard K/N --seed S
---json part-K.json`` grades one share of a class and ``nnlessons merge part-*.json`` puts
-the shares together (:mod:`nnlessons.grading.shards`); ``nnlessons gradescope LESSON...``
-builds a Gradescope autograder (:mod:`nnlessons.grading.gradescope`).
+``nnlessons grade SUBMISSION.ipynb ... [--timeout SECONDS] [--budget SECONDS]
+[--out grades.csv] [--feedback DIR] [--json REPORT.json] [--jobs N] [--exercises NAMES]
+[--seed-file FILE] [--no-sandbox]`` grades submitted notebooks, each kernel in a
+bubblewrap sandbox (see :mod:`nnlessons.grading` and docs/instructors.md). A folder
+stands for every notebook under it (symbolic links are listed, never followed: they
+become ``refused`` rows). Hidden cases use a fresh secret seed unless ``--seed`` or
+``--seed-file`` gives one; the seed is written to the JSON report only.
+``nnlessons release`` writes the learners' notebooks from the solutions (it is
+``python -m nnlessons.authoring release``).
 
 Exit status: 0 when every submission was graded, whatever its score or status (a file
 that is not a notebook is a row with status ``unreadable`` and 0 points); 1 when the
-grader itself failed (a kernel could not start, the package's files changed during the
-batch, an output could not be written); 2 for bad arguments, including a path that does
-not exist (so that a typo is caught before a long batch starts), and for parts that
-``merge`` refuses; 3 when ``--fail-under SCORE`` is given and a submission scored below it.
+grader itself failed (the sandbox does not work and ``--no-sandbox`` was not given, a
+kernel could not start, the package's files changed during the batch, an output could not
+be written); 2 for bad arguments, including a path that does not exist (so that a typo is
+caught before a long batch starts); 3 with ``--fail-under SCORE`` when a submission
+scored less.
 
 Not part of any lesson; introduced for instructors.
 """
@@ -58,20 +60,17 @@ def _positive(name, kind=float):
     return parse
 
 
-def _score(text):
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"--fail-under must be a number >= 0, got {text!r}")
-    return value
-
-
 def _seed(text):
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"--seed must be an integer >= 0, got {text!r}")
     return int(text)
+
+
+def _shard(text):
+    match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise argparse.ArgumentTypeError(f"--shard must be K/N with 1 <= K <= N, got {text!r}")
+    return int(match.group(1)), int(match.group(2))
 
 
 def parser():
@@ -86,48 +85,58 @@ def parser():
                    help="notebooks (.ipynb), or folders holding them")
     g.add_argument("--timeout", type=_positive("--timeout"), default=60.0, metavar="SECONDS",
                    help="time limit for each cell and for each exercise (default 60)")
-    g.add_argument("--out", default="grades.csv", metavar="CSV",
-                   help="the grades table to write (default grades.csv)")
+    g.add_argument("--budget", type=_positive("--budget"), default=300.0, metavar="SECONDS",
+                   help="time limit for a whole submission (default 300)")
+    g.add_argument("--out", metavar="CSV",
+                   help="the grades table to write (default grades.csv; none with --shard)")
     g.add_argument("--feedback", metavar="DIR", help="write one feedback file per submission")
     g.add_argument("--html", action="store_true", help="write HTML feedback too")
     g.add_argument("--json", metavar="REPORT", help="write the full report as JSON")
     g.add_argument("--jobs", type=_positive("--jobs", int), default=os.cpu_count() or 1,
                    metavar="N", help="kernels run in parallel (default: the number of CPUs)")
     g.add_argument("--seed", type=_seed, default=None,
-                   help="seed of the hidden cases (default 0; keep yours private)")
+                   help="seed of the hidden cases, to regrade alike (default: a fresh "
+                        "secret one, written to the --json report)")
+    g.add_argument("--seed-file", metavar="FILE",
+                   help="read the seed from FILE (keeps it off the command line)")
     g.add_argument("--memory-limit", type=memory_size, default="2G", metavar="SIZE",
                    help="address-space limit of each kernel, e.g. 2G, 512M, none (default 2G)")
     g.add_argument("--exercises", metavar="NAMES",
                    help="comma-separated exercises or lessons (01 or 01_neuron) to grade "
-                        "every submission on (default: detected per notebook)")
-    g.add_argument("--shard", metavar="K/N",
-                   help="grade only the K-th of N shares of the submissions (sorted by path); "
-                        "needs --seed and --json; put the parts together with nnlessons merge")
-    g.add_argument("--fail-under", type=_score, metavar="SCORE",
-                   help="exit with status 3 when a submission scores below SCORE points "
+                        "every submission on (default: the lesson each file is named after)")
+    g.add_argument("--max-size", type=memory_size, default="20M", metavar="SIZE",
+                   help="largest notebook file read (default 20M)")
+    g.add_argument("--no-sandbox", action="store_true",
+                   help="run kernels without the bubblewrap sandbox (prints what is then "
+                        "unprotected)")
+    g.add_argument("--shard", type=_shard, metavar="K/N",
+                   help="grade only the K-th of N shares of the submissions (needs --json "
+                        "and --seed or --seed-file; join the parts with nnlessons merge)")
+    g.add_argument("--fail-under", type=float, metavar="SCORE",
+                   help="exit with status 3 when a submission scores under SCORE points "
                         "(for exit-code checks such as GitHub Classroom's)")
     g.add_argument("--quiet", action="store_true", help="no progress display")
     g.add_argument("--no-package-check", action="store_true",
                    help="do not stop when the package's files change during the batch")
-    m = commands.add_parser("merge", help="put the JSON parts of a sharded batch together",
-                            description="Write grades.csv (and optionally one JSON report) "
-                            "from the parts written by nnlessons grade --shard K/N --json.")
-    m.add_argument("parts", nargs="+", metavar="PART", help="the JSON parts, one per shard")
+    m = commands.add_parser("merge", help="join the --json reports of shards",
+                            description="Join the --json reports of nnlessons grade --shard "
+                            "runs into the grades.csv one run would have written.")
+    m.add_argument("parts", nargs="+", metavar="PART", help="the shards' JSON reports")
     m.add_argument("--out", default="grades.csv", metavar="CSV",
                    help="the grades table to write (default grades.csv)")
-    m.add_argument("--json", metavar="REPORT", help="write the merged JSON report too")
-    s = commands.add_parser("gradescope", help="build a Gradescope autograder (a zip file)",
-                            description="Build a Gradescope autograder that grades the "
-                            "submitted notebook on the given lessons or exercises with the "
-                            "same engine as nnlessons grade.")
+    m.add_argument("--json", metavar="REPORT", help="also write the joined JSON report")
+    s = commands.add_parser("gradescope", help="build a Gradescope autograder",
+                            description="Build a Gradescope autograder (setup.sh, "
+                            "run_autograder) that grades with nnlessons grade's engine.")
     s.add_argument("lessons", nargs="+", metavar="LESSON",
-                   help="lessons (01 or 01_neuron) or exercise names the assignment counts")
+                   help="lessons (01 or 01_neuron) or exercises the assignment is made of")
     s.add_argument("--out", default="autograder.zip", metavar="ZIP",
                    help="the autograder to write (default autograder.zip)")
-    s.add_argument("--timeout", type=_positive("--timeout"), default=60.0, metavar="SECONDS",
-                   help="time limit for each cell and for each exercise (default 60)")
-    s.add_argument("--memory-limit", type=memory_size, default="2G", metavar="SIZE",
-                   help="address-space limit of the kernel (default 2G)")
+    s.add_argument("--seed", type=_seed, default=None,
+                   help="seed of the hidden cases (default: a fresh secret one)")
+    s.add_argument("--timeout", type=_positive("--timeout"), default=60.0, metavar="SECONDS")
+    s.add_argument("--budget", type=_positive("--budget"), default=300.0, metavar="SECONDS")
+    s.add_argument("--memory-limit", type=memory_size, default="2G", metavar="SIZE")
     r = commands.add_parser("release", add_help=False,
                             help="write the learners' notebooks from the solutions")
     r.add_argument("args", nargs=argparse.REMAINDER)
@@ -146,10 +155,13 @@ def find_notebooks(paths):
     """
     found = []
     for path in map(Path, paths):
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.ipynb")
-                            if ".ipynb_checkpoints" not in p.parts)
-        elif path.exists():
+        if path.is_dir() and not path.is_symlink():
+            inside = []
+            for folder, dirs, files in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
+                inside += [Path(folder) / f for f in files if f.endswith(".ipynb")]
+            found += sorted(inside)
+        elif path.exists() or path.is_symlink():
             found.append(path)
         else:
             raise FileNotFoundError(
@@ -166,109 +178,136 @@ def grade_command(args):
               "pip install 'nnlessons[lab]'", file=sys.stderr)
         return 1
 
+    from .grading.report import printable
+
     try:
         paths = find_notebooks(args.submissions)
         only = [s.strip() for s in args.exercises.split(",")] if args.exercises else None
-        shard = grading.shards.parse_shard(args.shard) if args.shard else None
-        if shard and (args.seed is None or not args.json):
-            raise ValueError("--shard needs --seed (every shard must grade the same hidden "
-                             "cases) and --json (the part that nnlessons merge reads)")
-        seed = 0 if args.seed is None else args.seed
+        seed = args.seed
+        if args.seed_file:
+            text = Path(args.seed_file).read_text(encoding="utf-8").strip()
+            if not text.isdigit():
+                raise ValueError(f"--seed-file must hold an integer >= 0, got {text[:20]!r}")
+            seed = int(text)
+        if args.shard and (seed is None or not args.json):
+            raise ValueError("--shard needs --json (the part to merge) and --seed or "
+                             "--seed-file (every shard must draw the same hidden cases)")
         plan = grading.Plan(seed=seed, only=only)
+        if args.out is None and not args.shard:
+            args.out = "grades.csv"
         for output in (args.out, args.json):  # fail before the batch, not after it
             if output:
                 Path(output).parent.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError) as err:
-        print(f"nnlessons grade: error: {err}", file=sys.stderr)
+        print(f"nnlessons grade: error: {printable(err)}", file=sys.stderr)
         return 2
     if not paths:
         print("nnlessons grade: error: no notebooks found", file=sys.stderr)
         return 2
+    labels = grading.batch.labels_for([str(p) for p in paths])
+    indices = list(range(len(paths)))
+    if args.shard:
+        k, n = args.shard
+        indices = [i for i in indices if i % n == k - 1]
+    total = len(paths)
+    paths, labels = [paths[i] for i in indices], [labels[i] for i in indices]
     start = time.monotonic()
-    labels = grading.batch.labels_for(paths)
-    settings = {"seed": seed, "timeout": args.timeout, "memory_limit": args.memory_limit,
-                "exercises": only, "order": list(plan.exercises)}
-    positions, batch = list(range(len(paths))), None
-    if shard:
-        positions = grading.shards.shard_positions(paths, *shard)
-        batch = {"digest": grading.shards.batch_digest(labels, settings), "total": len(paths),
-                 "shard": list(shard)}
-    chosen = [paths[i] for i in positions]
-    progress = grading.Progress(len(chosen), enabled=not args.quiet)
-    if not args.quiet:
-        part = f" (shard {shard[0]}/{shard[1]} of {len(paths)})" if shard else ""
-        print(f"grading {len(chosen)} submission(s){part}, {args.jobs} at a time",
+    progress = grading.Progress(len(paths), enabled=not args.quiet)
+    if args.no_sandbox:
+        print("nnlessons grade: WARNING: grading without the sandbox; unprotected:",
               file=sys.stderr)
+        for item in grading.sandbox.UNPROTECTED:
+            print(f"  - {item}", file=sys.stderr)
+    if not args.quiet:
+        print(f"grading {len(paths)} submission(s), {args.jobs} at a time", file=sys.stderr)
     try:
-        grades = grading.grade(chosen, plan=plan, jobs=args.jobs, progress=progress,
-                               labels=[labels[i] for i in positions],
-                               timeout=args.timeout, memory_limit=args.memory_limit,
+        grades = grading.grade(paths, plan=plan, jobs=args.jobs, progress=progress,
+                               labels=labels,
+                               timeout=args.timeout, budget=args.budget,
+                               memory_limit=args.memory_limit, max_bytes=args.max_size,
+                               sandbox=not args.no_sandbox,
                                watch=[] if args.no_package_check else None)
-        grading.write_csv(grades, args.out, order=plan.exercises)
+        if args.out:
+            grading.write_csv(grades, args.out, order=plan.exercises)
+        settings = {"seed": plan.seed, "timeout": args.timeout, "budget": args.budget,
+                    "memory_limit": args.memory_limit, "exercises": only,
+                    "sandbox": not args.no_sandbox}
+        if args.shard:
+            settings["shard"] = {"k": args.shard[0], "n": args.shard[1], "of": total,
+                                 "indices": indices}
         if args.json:
-            grading.write_json(grades, args.json, settings, positions, batch)
+            grading.write_json(grades, args.json, settings)
         if args.feedback:
             grading.write_feedback(grades, args.feedback, ("md", "html") if args.html else ("md",))
     except (grading.GraderError, OSError) as err:
-        print(f"nnlessons grade: the grader failed: {err}", file=sys.stderr)
+        print(f"nnlessons grade: the grader failed: {printable(err)}", file=sys.stderr)
         return 1
     failed = [g.submission for g in grades if g.status == "grader-error"]
     if not args.quiet:
         print(f"graded {len(grades)} submission(s) in {time.monotonic() - start:.1f} s; "
-              f"wrote {args.out}", file=sys.stderr)
+              f"wrote {args.out or args.json}", file=sys.stderr)
     if failed:
-        print(f"nnlessons grade: the grader failed on {', '.join(failed)}", file=sys.stderr)
+        print(f"nnlessons grade: the grader failed on {printable(', '.join(failed))}",
+              file=sys.stderr)
         return 1
-    below = [g for g in grades if args.fail_under is not None and g.total < args.fail_under]
-    if below:
-        print(f"nnlessons grade: {len(below)} submission(s) scored below --fail-under "
-              f"{args.fail_under:g}", file=sys.stderr)
-        return 3
-    return 0
-
-
-def merge_command(args):
-    """Run ``nnlessons merge``; returns the exit status."""
-    from .grading import report, shards
-
-    try:
-        order, rows = shards.merge_parts(args.parts)
-        for output in (args.out, args.json):
-            if output:
-                Path(output).parent.mkdir(parents=True, exist_ok=True)
-        report.write_csv_rows([row["csv"] for row in rows], args.out, order)
-        if args.json:
-            import json
-
-            settings = json.loads(Path(args.parts[0]).read_text("utf-8"))["settings"]
-            Path(args.json).write_text(json.dumps(
-                {"settings": settings, "submissions": rows}, indent=1), "utf-8")
-    except shards.MergeError as err:
-        print(f"nnlessons merge: error: {err}", file=sys.stderr)
-        return 2
-    except OSError as err:
-        print(f"nnlessons merge: could not write the output: {err}", file=sys.stderr)
-        return 1
-    print(f"merged {len(rows)} submission(s) from {len(args.parts)} part(s) into {args.out}",
-          file=sys.stderr)
+    if args.fail_under is not None:
+        under = [g for g in grades if g.total < args.fail_under]
+        if under:
+            print(f"nnlessons grade: {len(under)} submission(s) under {args.fail_under:g} "
+                  "points", file=sys.stderr)
+            return 3
     return 0
 
 
 def gradescope_command(args):
     """Run ``nnlessons gradescope``; returns the exit status."""
     from .grading import gradescope
+    from .grading.report import printable
 
     try:
-        path = gradescope.build(args.lessons, args.out, timeout=args.timeout,
-                                memory_limit=args.memory_limit)
-    except ValueError as err:
-        print(f"nnlessons gradescope: error: {err}", file=sys.stderr)
+        config = gradescope.build(args.lessons, args.out, seed=args.seed,
+                                  timeout=args.timeout, budget=args.budget,
+                                  memory_limit=args.memory_limit)
+    except (OSError, ValueError) as err:
+        print(f"nnlessons gradescope: error: {printable(err)}", file=sys.stderr)
         return 2
-    except OSError as err:
-        print(f"nnlessons gradescope: could not write {args.out}: {err}", file=sys.stderr)
-        return 1
-    print(f"wrote {path}: upload it as the assignment's autograder on Gradescope",
-          file=sys.stderr)
+    print(f"wrote {args.out}: {', '.join(config['exercises'])} (the seed is inside it; "
+          "keep the zip private)", file=sys.stderr)
+    return 0
+
+
+def merge_command(args):
+    """Run ``nnlessons merge``; returns the exit status."""
+    from .grading.report import printable, read_json, write_csv, write_json
+
+    rows, seeds, shards = {}, set(), set()
+    try:
+        for part in args.parts:
+            settings, grades = read_json(part)
+            shard = settings.get("shard")
+            if not shard:
+                raise ValueError(f"{part} is not the report of a --shard run")
+            seeds.add(settings.get("seed"))
+            shards.add((shard["n"], shard["of"]))
+            for index, grade in zip(shard["indices"], grades, strict=True):
+                if index in rows:
+                    raise ValueError(f"submission {index} is in two parts ({part})")
+                rows[index] = grade
+        if len(seeds) != 1 or len(shards) != 1:
+            raise ValueError("the parts come from different runs (seeds or shard counts "
+                             "differ)")
+        (n, total), = shards
+        missing = sorted(set(range(total)) - set(rows))
+        if missing:
+            raise ValueError(f"{len(missing)} submission(s) are in no part: pass all {n} "
+                             "parts")
+        grades = [rows[i] for i in range(total)]
+        write_csv(grades, args.out)
+        if args.json:
+            write_json(grades, args.json, {**settings, "shard": None})
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        print(f"nnlessons merge: error: {printable(err)}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -280,9 +319,11 @@ def main(argv=None):
 
         return authoring.main(argv)
     args = parser().parse_args(argv)
-    commands = {"grade": grade_command, "merge": merge_command,
-                "gradescope": gradescope_command}
-    return commands[args.command](args)
+    if args.command == "merge":
+        return merge_command(args)
+    if args.command == "gradescope":
+        return gradescope_command(args)
+    return grade_command(args)
 
 
 if __name__ == "__main__":

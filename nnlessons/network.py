@@ -24,13 +24,10 @@ import copy
 import numpy as np
 
 from . import persistence
-from ._validation import as_float_array, as_rng, check_in, check_int
+from ._validation import _show, as_float_array, as_rng, check_int
 from .activations import get_activation
+from .initializers import INITIALIZERS, get_initializer  # noqa: F401  (importable from here)
 from .losses import as_targets, get_loss
-
-INITIALIZERS = {"normal", "xavier", "he"}
-"""Weight initialisations: ``normal`` (Nielsen's N(0, 1) weights and biases), ``xavier``
-(Glorot: N(0, 2 / (n_in + n_out)), biases 0) and ``he`` (N(0, 2 / n_in), biases 0)."""
 
 
 class Neuron:
@@ -71,7 +68,8 @@ class Neuron:
                 f"{self.weights.shape[0]} weights"
             )
         z = x @ self.weights + self.bias      # (n_samples, n_inputs) @ (n_inputs,) -> (n_samples,)
-        a = self.activation.fast(z)
+        with np.errstate(over="ignore"):      # sigmoid's e^-z may overflow to inf: fine
+            a = self.activation.fast(z)
         return float(a) if x.ndim == 1 else a
 
     def __repr__(self):
@@ -91,8 +89,9 @@ class MLP:
     output_activation : str, Activation or None, default None
         The output layer's activation; None means the same as ``activation``. Use sigmoid
         for binary, softmax for multi-class classification, identity for regression.
-    init : {"normal", "xavier", "he"}, default "normal"
-        How weights and biases are drawn (see ``INITIALIZERS``).
+    init : str or Initializer, default "normal"
+        How weights and biases are drawn: a name of ``nnlessons.initializers.INITIALIZERS``
+        (``"normal"``, ``"xavier"``, ``"he"``, ``"zeros"``).
     rng : int, numpy.random.Generator or None
         Source of the initial weights.
 
@@ -110,30 +109,51 @@ class MLP:
 
     def __init__(self, layer_sizes, activation="sigmoid", output_activation=None,
                  init="normal", rng=None):
-        if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
-            raise TypeError(f"layer_sizes must be a list of ints, got {layer_sizes!r}")
-        if len(layer_sizes) < 2:
-            raise ValueError(
-                f"layer_sizes needs at least 2 entries (inputs and outputs), got {layer_sizes!r}"
-            )
-        self.layer_sizes = tuple(
-            check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes)
-        )
+        self.layer_sizes = _check_layer_sizes(layer_sizes)
         self.activation = get_activation(activation)
         self.output_activation = get_activation(
             activation if output_activation is None else output_activation
         )
-        check_in(init, "init", sorted(INITIALIZERS))
+        if self.output_activation.name == "softmax" and self.layer_sizes[-1] == 1:
+            raise ValueError(
+                f"output_activation='softmax' needs at least 2 output units, got "
+                f"layer_sizes={list(self.layer_sizes)}: softmax of one unit is always 1, so "
+                "the network could never learn; use 'sigmoid' for one output, or 2 outputs")
+        draw = get_initializer(init)
         rng = as_rng(rng)
         self.weights, self.biases = [], []
         for n_in, n_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True):
-            if init == "normal":
-                self.weights.append(rng.standard_normal((n_in, n_out)))
-                self.biases.append(rng.standard_normal(n_out))
-            else:
-                std = np.sqrt(2.0 / (n_in + n_out) if init == "xavier" else 2.0 / n_in)
-                self.weights.append(rng.normal(0.0, std, (n_in, n_out)))
-                self.biases.append(np.zeros(n_out))
+            W, b = draw(n_in, n_out, rng)
+            self.weights.append(W)
+            self.biases.append(b)
+
+    @classmethod
+    def from_parameters(cls, weights, biases, activation="sigmoid", output_activation=None):
+        """A network with the given weights and biases (copied), checked layer by layer.
+
+        Parameters
+        ----------
+        weights : sequence of array_like of shape (n_in, n_out)
+            One matrix per layer; each layer's ``n_out`` is the next layer's ``n_in``.
+        biases : sequence of array_like of shape (n_out,)
+        activation, output_activation : str or Activation
+            As for ``MLP(...)``.
+
+        Returns
+        -------
+        MLP
+
+        Examples
+        --------
+        >>> net = MLP.from_parameters([[[0, 0], [1, 1]], [[0], [1]]], [[0, 0], [0]])
+        >>> net.layer_sizes, np.round(net.forward([2, 3]), 4)       # the seeds' 2-2-1 example
+        ((2, 2, 1), array([0.7216]))
+        """
+        weights, biases = _check_parameters(weights, biases)
+        sizes = [weights[0].shape[0]] + [W.shape[1] for W in weights]
+        net = cls(sizes, activation, output_activation, init="zeros")
+        net.weights, net.biases = weights, biases
+        return net
 
     @property
     def n_layers(self):
@@ -160,14 +180,30 @@ class MLP:
             )
         return X
 
-    def _check_Xy(self, X, y):
+    def _check_Xy(self, X, y, loss):
+        """Checked (X, Y, loss): a batch of >= 1 sample, targets valid for the loss."""
+        loss = self._check_loss(loss)
         X = self._check_X(X)
         if X.ndim == 1:                       # one sample: a label, or one row of targets
             X, y = X[None, :], (np.reshape(y, (1,)) if np.ndim(y) == 0 else np.reshape(y, (1, -1)))
-        Y = as_targets(y, self.layer_sizes[-1])
+        if X.shape[0] == 0:
+            raise ValueError(f"X must hold at least one sample, got shape {X.shape}")
+        Y = self._targets(y, loss)
         if Y.shape[0] != X.shape[0]:
             raise ValueError(f"y has {Y.shape[0]} samples but X has {X.shape[0]}")
-        return X, Y
+        return X, Y, loss
+
+    def _check_loss(self, loss):
+        """The Loss for ``loss``, refused when this network's outputs cannot feed it."""
+        loss = get_loss(loss)
+        loss.check_output(self.output_activation.name)
+        return loss
+
+    def _targets(self, y, loss, name="y"):
+        """Targets of shape (n_samples, n_outputs), checked as ``loss`` itself checks them."""
+        Y = as_targets(y, self.layer_sizes[-1])
+        loss.check_targets(Y, name)
+        return Y
 
     def forward(self, X):
         """The network's output for inputs ``X``.
@@ -189,7 +225,8 @@ class MLP:
         array([[0.7216]])
         """
         X = self._check_X(X)
-        return self._forward(X[None, :])[0] if X.ndim == 1 else self._forward(X)
+        with np.errstate(over="ignore"):
+            return self._forward(X[None, :])[0] if X.ndim == 1 else self._forward(X)
 
     def trace(self, X):
         """Everything the forward pass computes: ``(zs, activations)``.
@@ -200,7 +237,8 @@ class MLP:
         activations : list of ndarray; ``activations[0]`` is X, ``activations[l + 1] = f(zs[l])``
         """
         X = self._check_X(X)
-        return self._trace(X[None, :] if X.ndim == 1 else X)
+        with np.errstate(over="ignore"):
+            return self._trace(X[None, :] if X.ndim == 1 else X)
 
     def gradients(self, X, y, loss="mse"):
         """The gradient of the loss on the batch ``(X, y)`` for every weight and bias.
@@ -226,8 +264,9 @@ class MLP:
         >>> round(float(dW[0][0, 0]), 3)                             # dL/dw1
         0.021
         """
-        X, Y = self._check_Xy(X, y)
-        return self._gradients(X, Y, get_loss(loss))
+        X, Y, loss = self._check_Xy(X, y, loss)
+        with np.errstate(over="ignore"):
+            return self._gradients(X, Y, loss)
 
     def loss(self, X, y, loss="mse"):
         """The loss of the network's predictions for ``X`` against ``y``.
@@ -242,8 +281,9 @@ class MLP:
         -------
         float
         """
-        X, Y = self._check_Xy(X, y)
-        return get_loss(loss).fast(Y, self._forward(X))
+        X, Y, loss = self._check_Xy(X, y, loss)
+        with np.errstate(over="ignore"):
+            return loss.fast(Y, self._forward(X))
 
     def predict(self, X):
         """Class labels (n_samples,): output > 0.5 for one output unit, else the argmax.
@@ -256,24 +296,32 @@ class MLP:
         array([0, 1])
         """
         X = self._check_X(X)
-        y_hat = self._forward(np.atleast_2d(X))
+        with np.errstate(over="ignore"):
+            y_hat = self._forward(np.atleast_2d(X))
         labels = (y_hat[:, 0] > 0.5).astype(np.int64) if y_hat.shape[1] == 1 else (
             y_hat.argmax(axis=1))
         return labels[0] if X.ndim == 1 else labels
 
-    # --- the unchecked hot path: X, Y are float arrays of shape (n_samples, ...) ---
+    # --- the unchecked hot path: X, Y are float arrays of shape (n_samples, ...); callers
+    # silence the expected overflow of sigmoid's e^-z (np.errstate), as the public methods do
 
     def _forward(self, X):
         a = X
         for W, b, act in zip(self.weights, self.biases, self._acts(), strict=True):
-            a = act.fast(a @ W + b)            # (n, n_in) @ (n_in, n_out) + (n_out,) -> (n, n_out)
+            z = a @ W                          # (n, n_in) @ (n_in, n_out) -> (n, n_out)
+            z += b                             # + (n_out,), in place
+            a = act.fast(z)
         return a
 
     def _trace(self, X):
         zs, activations = [], [X]
+        a = X
         for W, b, act in zip(self.weights, self.biases, self._acts(), strict=True):
-            zs.append(activations[-1] @ W + b)  # (n, n_in) @ (n_in, n_out) -> (n, n_out)
-            activations.append(act.fast(zs[-1]))
+            z = a @ W                          # (n, n_in) @ (n_in, n_out) -> (n, n_out)
+            z += b                             # + (n_out,), in place
+            a = act.fast(z)
+            zs.append(z)
+            activations.append(a)
         return zs, activations
 
     def _acts(self):
@@ -297,7 +345,7 @@ class MLP:
         for layer in range(L - 1, -1, -1):
             a_in = activations[layer]                    # the layer's input, (n, n_in)
             dW[layer] = a_in.T @ delta          # (n_in, n) @ (n, n_out) -> (n_in, n_out)
-            db[layer] = delta.sum(axis=0)       # (n, n_out) -> (n_out,)
+            db[layer] = np.add.reduce(delta, axis=0)   # sum over samples: (n, n_out) -> (n_out,)
             if layer > 0:
                 grad_a = delta @ self.weights[layer].T  # (n, n_out) @ (n_out, n_in) -> (n, n_in)
                 # delta for the layer below: dL/dz = dL/da * f'(z), elementwise
@@ -350,3 +398,39 @@ class MLP:
             return f"{act.name!r}" if not extra else f"get_activation({act.name!r}{extra})"
         return (f"MLP({list(self.layer_sizes)}, activation={show(self.activation)}, "
                 f"output_activation={show(self.output_activation)})")
+
+
+def _check_layer_sizes(layer_sizes):
+    """``layer_sizes`` as a tuple of >= 2 positive ints, or an error naming the problem."""
+    if not isinstance(layer_sizes, (list, tuple, range, np.ndarray)):
+        raise TypeError(f"layer_sizes must be a list of ints such as [2, 2, 1], got "
+                        f"{_show(layer_sizes)}")
+    if len(layer_sizes) < 2:
+        raise ValueError(
+            f"layer_sizes needs at least 2 entries (inputs and outputs), got {_show(layer_sizes)}"
+        )
+    return tuple(check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes))
+
+
+def _check_parameters(weights, biases):
+    """Float copies of one weight matrix and one bias vector per layer, shapes chained."""
+    for name, items in (("weights", weights), ("biases", biases)):
+        if not isinstance(items, (list, tuple)) or len(items) == 0:
+            raise TypeError(f"{name} must be a non-empty list of arrays, one per layer, got "
+                            f"{_show(items)}")
+    if len(weights) != len(biases):
+        raise ValueError(f"weights and biases must have one entry per layer, got "
+                         f"{len(weights)} weights and {len(biases)} biases")
+    Ws = [as_float_array(W, f"weights[{i}]", ndim=2).copy() for i, W in enumerate(weights)]
+    bs = [as_float_array(b, f"biases[{i}]", ndim=1).copy() for i, b in enumerate(biases)]
+    for i, (W, b) in enumerate(zip(Ws, bs, strict=True)):
+        if 0 in W.shape:
+            raise ValueError(f"weights[{i}] must have at least one row and column, got shape "
+                             f"{W.shape}")
+        if i > 0 and W.shape[0] != Ws[i - 1].shape[1]:
+            raise ValueError(f"weights[{i}] must have {Ws[i - 1].shape[1]} rows, one per "
+                             f"output of layer {i}, got shape {W.shape}")
+        if b.shape != (W.shape[1],):
+            raise ValueError(f"biases[{i}] must have shape ({W.shape[1]},) to match "
+                             f"weights[{i}] of shape {W.shape}, got shape {b.shape}")
+    return Ws, bs

@@ -103,22 +103,34 @@ class Optimizer:
         if len(params) != len(grads):
             raise ValueError(f"params and grads must have the same length, got {len(params)} "
                              f"params and {len(grads)} grads")
-        for i, (theta, g) in enumerate(zip(params, grads, strict=True)):
+        for i, theta in enumerate(params):
             if not (isinstance(theta, np.ndarray) and theta.dtype.kind == "f"):
                 raise TypeError(f"params[{i}] must be a float numpy array (it is updated in "
                                 f"place), got {_show(theta)}")
-            if np.shape(g) != theta.shape:
+        # nan and inf pass through, so that a diverging run shows as nan parameters
+        grads = [as_float_array(g, f"grads[{i}]", allow_nonfinite=True)
+                 for i, g in enumerate(grads)]
+        for i, (theta, g) in enumerate(zip(params, grads, strict=True)):
+            if g.shape != theta.shape:
                 raise ValueError(f"grads[{i}] must have the shape of params[{i}] "
-                                 f"{theta.shape}, got shape {np.shape(g)}")
-            for name, remembered in self.state.get(i, {}).items():
-                if remembered.shape != theta.shape:
+                                 f"{theta.shape}, got shape {g.shape}")
+        self._check_state(params)
+        return grads
+
+    def _check_state(self, params):
+        """Refuse ``params`` that do not match what this optimizer remembers."""
+        extra = sorted(i for i in self.state if i >= len(params))
+        if extra:
+            raise ValueError(
+                f"the optimizer remembers {len(self.state)} parameter arrays but was given "
+                f"{len(params)}; call reset() before using this optimizer on another network")
+        for i, memory in self.state.items():
+            for name, remembered in memory.items():
+                if remembered.shape != params[i].shape:
                     raise ValueError(
-                        f"params[{i}] has shape {theta.shape} but the optimizer remembers "
+                        f"params[{i}] has shape {params[i].shape} but the optimizer remembers "
                         f"{name!r} of shape {remembered.shape} for it; call reset() before "
                         "using this optimizer on another network")
-        # nan and inf pass through, so that a diverging run shows as nan parameters
-        return [as_float_array(g, f"grads[{i}]", allow_nonfinite=True)
-                for i, g in enumerate(grads)]
 
     def __repr__(self):
         args = ", ".join(f"{h}={getattr(self, h)!r}" for h in self.hyper_parameters)

@@ -6,9 +6,10 @@ network of lesson 10, and the README's quick start shows the round trip.
 
 The file holds a format tag (``nnlessons.MLP/1``), a JSON ``spec`` with the name and
 parameters of the two activations, ``layer_sizes`` and the arrays ``W0, b0, W1, b1, ...``.
-Loading reads it with ``allow_pickle=False`` and checks every entry before it builds the
-network, so a corrupt, foreign or incomplete file raises a ValueError that names the file
-and the problem, and nothing stored in a file is ever executed.
+Loading reads it with ``allow_pickle=False``, checks every entry and hands the arrays to
+``MLP.from_parameters``, the network's own validated constructor. So a corrupt, foreign or
+incomplete file raises a ValueError that names the file and the problem, nothing stored
+in a file is ever executed, and a loaded network is built like any other.
 
 Left out on purpose: pickle, ever (unpickling a file can run any code hidden in it);
 home-made activations (only the names in ``ACTIVATIONS`` can be written); optimizer state
@@ -136,13 +137,11 @@ def _from_arrays(cls, contents):
             if value.dtype.kind != "f" or value.shape != shape:
                 raise ValueError(f"{key} must be a float array of shape {shape}, "
                                  f"got {value.dtype} of shape {value.shape}")
-            params[key] = as_float_array(value, key).copy()
-    net = cls.__new__(cls)              # every attribute comes from the file
-    net.layer_sizes = tuple(sizes)
-    net.activation, net.output_activation = acts
-    net.weights = [params[f"W{layer}"] for layer in range(len(sizes) - 1)]
-    net.biases = [params[f"b{layer}"] for layer in range(len(sizes) - 1)]
-    return net
+            params[key] = as_float_array(value, key)
+    n_layers = len(sizes) - 1
+    return cls.from_parameters([params[f"W{layer}"] for layer in range(n_layers)],
+                               [params[f"b{layer}"] for layer in range(n_layers)],
+                               activation=acts[0], output_activation=acts[1])
 
 
 def _activation_from_spec(entry):

@@ -14,10 +14,10 @@ Left out: styling options the lessons do not need, 3-D plots and animations.
 
 import numpy as np
 
-from . import _drawing
+from . import _drawing, metrics
 from ._validation import as_float_array as _as_float_array
 from ._validation import check_int as _check_int
-from .explorers.activation_curves import activation_curve as _activation_curve
+from .activations import activation_curve as _activation_curve
 
 __all__ = [
     "plot_network", "plot_loss_curves", "plot_decision_boundary", "plot_confusion_matrix",
@@ -224,13 +224,8 @@ def plot_confusion_matrix(y_true, y_pred, *, ax=None, n_classes=None):
     >>> ax.images[0].get_array().tolist()
     [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
     """
-    y_true, y_pred = np.asarray(y_true).astype(int), np.asarray(y_pred).astype(int)
-    if y_true.shape != y_pred.shape or y_true.ndim != 1:
-        raise ValueError(f"y_true and y_pred must be label arrays of the same shape (n,), got "
-                         f"{y_true.shape} and {y_pred.shape}")
-    k = n_classes or int(max(y_true.max(), y_pred.max())) + 1
-    counts = np.zeros((k, k), dtype=int)
-    np.add.at(counts, (y_true, y_pred), 1)
+    counts = metrics.confusion_matrix(y_true, y_pred, n_classes)
+    k = len(counts)
     ax = _axes(ax, (0.45 * k + 2.5, 0.45 * k + 2))
     ax.imshow(counts, cmap="Blues")
     for (i, j), c in np.ndenumerate(counts):

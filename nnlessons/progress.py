@@ -30,12 +30,12 @@ class _Progress:
     """One line rewritten in place, at most every ``interval`` seconds (and at the end):
     an IPython display handle in a kernel, a carriage-return line on stdout elsewhere."""
 
-    def __init__(self, interval=0.1):
-        self.interval, self.shown_at = interval, -np.inf
+    def __init__(self, interval=0.1, clock=time.perf_counter):
+        self.interval, self.clock, self.shown_at = interval, clock, -np.inf
         self.kernel, self.handle, self.width = _in_kernel(), None, 0
 
     def show(self, line, final=False):
-        now = time.perf_counter()
+        now = self.clock()
         if not final and now - self.shown_at < self.interval:
             return
         self.shown_at = now

@@ -5,28 +5,44 @@ every partial derivative by backprop, update every weight and bias, go back); le
 adds validation data and early stopping, lesson 09 weight decay. Each epoch shuffles the
 training rows with ``rng``, cuts them into mini-batches of ``batch_size`` rows and takes one
 optimizer step per batch. After each epoch the loss (and accuracy) of the whole training
-set and of the validation set go into a ``History``.
+set and of the validation set go into a ``History``. Two ways a too large learning rate
+shows are reported: a nan or inf loss stops training (``DivergenceError``), and a loss that
+stays flat for the first five epochs while the outputs sit on the flat ends of their
+activation (lesson 06's eta = 50) gives a ``StuckWarning``, and training goes on.
 
 Left out on purpose: callbacks, learning-rate schedules, dropout, gradient clipping and
 metrics other than accuracy. The caller's arrays are never changed; the network's weights
 and biases are (that is what training means).
 """
 
+import warnings
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from ._validation import _show, as_float_array, as_rng, check_int, check_positive
-from .losses import as_targets, get_loss
+from .metrics import _labels, accuracy  # noqa: F401  (accuracy is importable from here too)
 from .network import MLP
 from .optim import get_optimizer
 from .progress import _in_kernel, _Progress  # noqa: F401  (_in_kernel is importable from here too)
 
-__all__ = ["fit", "train_epoch", "History", "DivergenceError", "accuracy"]
+__all__ = ["fit", "train_epoch", "History", "DivergenceError", "StuckWarning", "accuracy"]
 
 
 class DivergenceError(FloatingPointError):
     """Training produced a nan or inf loss: usually the learning rate is too large."""
+
+
+class StuckWarning(UserWarning):
+    """The loss stayed flat in the first epochs while the output units were saturated."""
+
+
+# After this many epochs fit looks once whether training is stuck (the seeds' flat sigmoid).
+_STUCK_EPOCHS = 5
+_STUCK_FRACTION = 0.9        # at least this share of the outputs saturated ...
+_SATURATED = 1e-4            # ... i.e. with f'(z) below 1e-4 of the activation's largest f'
+_FLAT = 1e-6                 # relative change of the loss counted as none
+_STUCK_LOSS = 1e-3           # a flat loss below this is a converged network, not a stuck one
 
 
 @dataclass(repr=False)
@@ -78,49 +94,7 @@ class History:
         return f"History({', '.join([f'epochs_run={self.epochs_run}', *self._summary()])})"
 
 
-def _labels(values):
-    """Class labels of labels (n,), of a column (n, 1) (above 0.5 is 1) or of rows (n, k)."""
-    if values.ndim == 1:
-        return values
-    return values.argmax(axis=1) if values.shape[1] > 1 else (values[:, 0] > 0.5).astype(int)
-
-
-def accuracy(y_true, y_pred):
-    """The fraction of samples whose predicted class is the true class.
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like of shape (n_samples,) or (n_samples, n_classes)
-        Integer labels; or rows of one-hot targets or network outputs (the class is the
-        column of the largest value); or one column of 0/1 targets or sigmoid outputs
-        (class 1 when above 0.5, as ``MLP.predict``).
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> accuracy([0, 1, 2, 2], [0, 1, 1, 2])
-    0.75
-    >>> accuracy([1, 0], [[0.9], [0.6]])
-    0.5
-    """
-    labels = []
-    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
-        values = as_float_array(values, name, ndim=(1, 2))
-        if values.ndim == 1 and np.any(values != np.round(values)):
-            raise ValueError(f"{name} of shape {values.shape} must hold class labels, got "
-                             f"{values[values != np.round(values)][0]}; pass labels "
-                             "(net.predict(X)) or outputs of shape (n_samples, n_outputs)")
-        labels.append(_labels(values))
-    if len(labels[0]) != len(labels[1]):
-        raise ValueError(f"y_true and y_pred must have the same number of samples, got "
-                         f"{len(labels[0])} and {len(labels[1])}")
-    return float(np.mean(labels[0] == labels[1]))
-
-
-def _dataset(net, X, y, x_name):
+def _dataset(net, X, y, x_name, loss):
     """Checked float arrays X (n_samples, n_features) and targets T (n_samples, n_outputs)."""
     X = as_float_array(X, x_name)
     if X.ndim != 2:
@@ -132,19 +106,19 @@ def _dataset(net, X, y, x_name):
                          f"{x_name} with shape {X.shape}")
     if len(X) == 0:
         raise ValueError(f"{x_name} must hold at least one sample, got shape {X.shape}")
-    T = as_targets(y, net.layer_sizes[-1])
+    T = net._targets(y, loss, "y" if x_name == "X" else "y_val")
     if len(T) != len(X):
         raise ValueError(f"{x_name} and its targets must have the same number of samples, got "
                          f"{len(X)} rows and {len(T)} targets")
     return X, T
 
 
-def _validation_set(net, validation_data):
+def _validation_set(net, validation_data, loss):
     if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
         raise TypeError(f"validation_data must be a pair (X_val, y_val), got "
                         f"{_show(validation_data)}")
     try:
-        return _dataset(net, *validation_data, "X_val")
+        return _dataset(net, *validation_data, "X_val", loss)
     except ValueError as err:
         raise ValueError(f"validation_data: {err}") from err
 
@@ -198,11 +172,28 @@ def train_epoch(net, X, y, optimizer, *, loss="mse", batch_size=32, weight_decay
     >>> bool(net.loss(X, y) < before)
     True
     """
-    X, T = _dataset(net, X, y, "X")
+    _check_net(net)
+    loss = net._check_loss(loss)
+    X, T = _dataset(net, X, y, "X", loss)
     batch_size = min(check_int(batch_size, "batch_size", minimum=1), len(X))
     weight_decay = check_positive(weight_decay, "weight_decay", allow_zero=True)
-    _train_one_epoch(net, X, T, get_loss(loss), get_optimizer(optimizer), batch_size,
-                     weight_decay, as_rng(rng) if shuffle else None)
+    _check_flag(shuffle, "shuffle")
+    optimizer = get_optimizer(optimizer)
+    optimizer._check_state(net.parameters())
+    with np.errstate(over="ignore"):
+        _train_one_epoch(net, X, T, loss, optimizer, batch_size, weight_decay,
+                         as_rng(rng) if shuffle else None)
+
+
+def _check_net(net):
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {_show(net)}")
+
+
+def _check_flag(flag, name):
+    if not isinstance(flag, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {_show(flag)}")
+    return bool(flag)
 
 
 def _evaluate(net, X, T, true_labels, loss, losses, accuracies):
@@ -218,11 +209,6 @@ def _class_labels(net, T):
     if net.output_activation.name in ("sigmoid", "softmax") and np.all((T == 0) | (T == 1)):
         return _labels(T)
     return None
-
-
-# The output activations that give the probabilities these losses take logarithms of.
-_NEEDS_PROBABILITIES = {"binary_cross_entropy": ("sigmoid", "softmax"),
-                        "cross_entropy": ("softmax",)}
 
 
 def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=100,
@@ -274,6 +260,13 @@ def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=
         When the loss becomes nan or inf; the weights are put back to their values before
         fit, and the message suggests a smaller learning rate.
 
+    Warns
+    -----
+    StuckWarning
+        When the training loss has not changed in the first five epochs while at least 90%
+        of the outputs are saturated (f'(z) about 0) and the loss is not near 0: the first
+        steps were probably too large. Training goes on.
+
     Examples
     --------
     >>> import nnlessons as nl
@@ -285,15 +278,10 @@ def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=
     >>> net.predict([[-7, -3], [20, 2]])   # Emily is F (1), Frank is M (0)
     array([1, 0])
     """
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
-    loss = get_loss(loss)
-    out = net.output_activation.name
-    if out not in _NEEDS_PROBABILITIES.get(loss.name, (out,)):
-        raise ValueError(f"loss={loss.name!r} needs probabilities from the output layer: use "
-                         f"output_activation={_NEEDS_PROBABILITIES[loss.name][0]!r}, not {out!r}")
-    X, T = _dataset(net, X, y, "X")
-    val = None if validation_data is None else _validation_set(net, validation_data)
+    _check_net(net)
+    loss = net._check_loss(loss)
+    X, T = _dataset(net, X, y, "X", loss)
+    val = None if validation_data is None else _validation_set(net, validation_data, loss)
     n_epochs = check_int(n_epochs, "n_epochs", minimum=1)
     batch_size = min(check_int(batch_size, "batch_size", minimum=1), len(X))
     if learning_rate is not None:
@@ -306,9 +294,7 @@ def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=
         if val is None:
             raise ValueError(f"early_stopping={early_stopping} needs validation_data=(X_val, "
                              "y_val): it stops when the validation loss stops improving")
-    for name, flag in (("shuffle", shuffle), ("progress", progress)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be True or False, got {_show(flag)}")
+    shuffle, progress = _check_flag(shuffle, "shuffle"), _check_flag(progress, "progress")
     rng = as_rng(rng) if shuffle else None
 
     history = History()
@@ -321,12 +307,42 @@ def fit(net, X, y, *, loss="mse", optimizer="sgd", learning_rate=None, n_epochs=
             _evaluate(net, X, T, labels, loss, history.loss, history.accuracy)
             history.epochs_run = epoch
             run.check_finite(epoch)
+            if epoch == _STUCK_EPOCHS:
+                _warn_if_stuck(net, X, history.loss, optimizer.learning_rate)
             if val is not None:
                 _evaluate(net, *val, val_labels, loss, history.val_loss, history.val_accuracy)
                 if run.stop_early(epoch, early_stopping):
                     break
             run.show()
     return history
+
+
+def _saturation(net, X):
+    """The share of output values where the output activation is flat (f'(z) about 0)."""
+    zs, activations = net._trace(X)
+    z, a, act = zs[-1], activations[-1], net.output_activation
+    if act.name == "softmax":
+        slope, largest = a * (1.0 - a), 0.25                  # the Jacobian's diagonal
+    else:
+        slope = np.abs(act.fast_backward(z, a, np.ones_like(a)))
+        largest = max(float(np.abs(act.derivative(np.linspace(-5.0, 5.0, 101))).max()), 1e-12)
+    return float(np.mean(slope < _SATURATED * largest))
+
+
+def _warn_if_stuck(net, X, losses, learning_rate):
+    """Warn when the first epochs left the loss flat with saturated outputs (not an error)."""
+    first = np.array(losses[:_STUCK_EPOCHS])
+    if first[-1] < _STUCK_LOSS or np.ptp(first) > _FLAT * max(1.0, abs(first[-1])):
+        return
+    share = _saturation(net, X)
+    if share < _STUCK_FRACTION:
+        return
+    warnings.warn(
+        f"the training loss stayed at {first[-1]:.4g} for the first {_STUCK_EPOCHS} epochs "
+        f"while {share:.0%} of the outputs sit on the flat ends of "
+        f"{net.output_activation.name!r}, where the gradient is about 0: "
+        f"learning_rate={learning_rate:g} may be too large (its first steps pushed the units "
+        f"there); try e.g. learning_rate={learning_rate / 10:g}", StuckWarning, stacklevel=3)
 
 
 class _Run:

@@ -22,6 +22,7 @@ import crafted  # noqa: E402
     (["--jobs", "0"], "--jobs must be > 0, got 0"),
     (["--memory-limit", "lots"], "--memory-limit must be a size like 2G, 512M or none"),
     (["--seed", "-3"], "--seed must be an integer >= 0, got '-3'"),
+    (["--budget", "0"], "--budget must be > 0, got 0"),
 ])
 def test_bad_options_are_usage_errors(args, message, capsys, tmp_path):
     notebook = tmp_path / "a.ipynb"
@@ -63,24 +64,132 @@ def test_release_is_delegated_to_the_authoring_tool(monkeypatch):
     assert calls == [["release", "--check", "01"]]
 
 
+def test_folders_list_symlinks_without_following_them(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "01.ipynb").write_text("{}")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "in" / "02.ipynb").symlink_to(tmp_path / "real" / "01.ipynb")
+    assert cli.find_notebooks([tmp_path / "in"]) == [tmp_path / "in" / "02.ipynb"]
+
+
+@pytest.mark.slow
 def test_grade_writes_every_output_and_exits_0(tmp_path):
     [good] = crafted.write_all(tmp_path / "in", names=["correct"])
     garbage = tmp_path / "in" / "01_neuron.ipynb"
     garbage.write_text("this is not a notebook")
+    (tmp_path / "seed").write_text("7\n")
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, "-m", "nnlessons.cli", "grade", str(good), str(garbage),
          "--out", str(out / "grades.csv"), "--json", str(out / "report.json"),
          "--feedback", str(out / "feedback"), "--html", "--timeout", "30", "--jobs", "2",
-         "--seed", "7", "--memory-limit", "1536M"],
+         "--seed-file", str(tmp_path / "seed"), "--memory-limit", "1536M"],
         capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(open(out / "grades.csv")))
     assert [(r["submission"], r["total"], r["max"], r["status"]) for r in rows] == [
-        ("correct.ipynb", "2", "2", "ok"), ("01_neuron.ipynb", "0", "2", "unreadable")]
+        ("correct/01_neuron.ipynb", "2", "2", "ok"), ("01_neuron.ipynb", "0", "2", "unreadable")]
     report = json.loads((out / "report.json").read_text())
-    assert report["settings"]["seed"] == 7
+    assert report["settings"]["seed"] == 7 and report["settings"]["sandbox"] is True
     assert report["submissions"][0]["exercises"]["sigmoid"]["passed"] == 9
-    assert "**Score: 2 / 2**" in (out / "feedback" / "correct.md").read_text()
+    assert "**Score: 2 / 2**" in (out / "feedback" / "correct" / "01_neuron.md").read_text()
     assert "Score: 0 / 2" in (out / "feedback" / "01_neuron.html").read_text()
     assert "[2/2]" in result.stderr and "graded 2 submission(s)" in result.stderr
+
+
+@pytest.mark.slow
+def test_the_default_seed_is_secret_and_recorded_for_the_instructor(tmp_path):
+    [good] = crafted.write_all(tmp_path / "in", names=["correct"])
+    result = subprocess.run(
+        [sys.executable, "-m", "nnlessons.cli", "grade", str(good), "--out",
+         str(tmp_path / "g.csv"), "--json", str(tmp_path / "r.json"), "--feedback",
+         str(tmp_path / "fb"), "--no-sandbox"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    seed = json.loads((tmp_path / "r.json").read_text())["settings"]["seed"]
+    assert isinstance(seed, int) and seed != 0
+    assert str(seed) not in (tmp_path / "fb" / "01_neuron.md").read_text()
+    assert "without the sandbox; unprotected:" in result.stderr
+    assert "the network" in result.stderr
+
+
+def test_shard_and_merge_arguments_are_checked(capsys, tmp_path):
+    notebook = tmp_path / "01_neuron.ipynb"
+    notebook.write_text("{}")
+    with pytest.raises(SystemExit):
+        cli.main(["grade", str(notebook), "--shard", "3/2"])
+    assert "--shard must be K/N with 1 <= K <= N, got '3/2'" in capsys.readouterr().err
+    assert cli.main(["grade", str(notebook), "--shard", "1/2", "--json", "p.json"]) == 2
+    assert "--shard needs --json" in capsys.readouterr().err
+    (tmp_path / "bad.json").write_text("[]")
+    assert cli.main(["merge", str(tmp_path / "bad.json")]) == 2
+    assert "is not a report of nnlessons grade --json" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_shards_merged_give_the_csv_of_one_run(tmp_path):
+    paths = crafted.write_all(tmp_path / "in", names=["correct", "partial", "wrong", "raises"])
+    assert len(paths) == 4
+
+    def run(*extra):
+        result = subprocess.run(
+            [sys.executable, "-m", "nnlessons.cli", *extra], capture_output=True, text=True,
+            timeout=300, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+
+    common = [str(tmp_path / "in"), "--seed", "5", "--timeout", "30", "--jobs", "1", "--quiet"]
+    run("grade", *common, "--out", "one.csv")
+    for k in (1, 2):
+        run("grade", *common, "--shard", f"{k}/2", "--json", f"part-{k}.json")
+    assert not (tmp_path / "grades.csv").exists()
+    parts = [json.loads((tmp_path / f"part-{k}.json").read_text()) for k in (1, 2)]
+    assert [len(p["submissions"]) for p in parts] == [2, 2]
+    run("merge", "part-2.json", "part-1.json", "--out", "merged.csv")
+    under = subprocess.run([sys.executable, "-m", "nnlessons.cli", "grade", *common,
+                            "--out", "again.csv", "--fail-under", "2"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=300)
+    assert under.returncode == 3 and "3 submission(s) under 2 points" in under.stderr
+    assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    one, merged = (tmp_path / "one.csv").read_bytes(), (tmp_path / "merged.csv").read_bytes()
+    assert merged == one and one.count(b"\n") == 5
+    assert cli.main(["merge", str(tmp_path / "part-1.json")]) == 2  # a part is missing
+
+
+@pytest.mark.slow
+def test_gradescope_autograder_grades_in_gradescope_s_layout(tmp_path):
+    import zipfile
+
+    import hostile
+
+    assert cli.main(["gradescope", "01", "--out", str(tmp_path / "autograder.zip"),
+                     "--timeout", "30"]) == 0
+    names = zipfile.ZipFile(tmp_path / "autograder.zip").namelist()
+    assert {"setup.sh", "run_autograder", "config.json",
+            "nnlessons-src/nnlessons/grading/gradescope.py"} <= set(names)
+    root = Path(__file__).resolve().parent.parent
+    answers = crafted.Crafted("answers", hostile.ANSWERS, {}, "ok")
+    submissions = {"solution": (root / "solutions" / "01_neuron.ipynb").read_text(),
+                   "stub": (root / "notebooks" / "01_neuron.ipynb").read_text(),
+                   "hostile": json.dumps(crafted.notebook(answers))}
+    scores = {}
+    for name, text in submissions.items():
+        home = tmp_path / name
+        zipfile.ZipFile(tmp_path / "autograder.zip").extractall(home / "source")
+        (home / "submission").mkdir()
+        (home / "submission" / "01_neuron.ipynb").write_text(text)
+        run = home / "source" / "run_autograder"
+        run.chmod(0o755)
+        env = {"PATH": "/usr/bin:/bin", "AUTOGRADER_ROOT": str(home),
+               "NNLESSONS_PYTHON": sys.executable, "PYTHONPATH": str(root)}
+        done = subprocess.run([str(run)], env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        data = json.loads((home / "results" / "results.json").read_text())
+        assert [(t["name"], t["max_score"]) for t in data["tests"]] == [
+            ("sigmoid (lesson 01_neuron)", 1), ("neuron_output (lesson 01_neuron)", 1)]
+        hidden = [line for t in data["tests"] for line in t["output"].splitlines()
+                  if "hidden case" in line]
+        assert hidden and not any("expected" in line or "got" in line for line in hidden)
+        scores[name] = data["score"]
+    assert scores == {"solution": 2, "stub": 0, "hostile": 0}

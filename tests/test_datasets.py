@@ -183,6 +183,7 @@ def test_digits_match_scikit_learn():
     assert np.array_equal(y, reference.target)
 
 
+@pytest.mark.slow
 def test_package_never_imports_scikit_learn():
     code = ("import sys, nnlessons; nnlessons.datasets.digits(); "
             "assert 'sklearn' not in sys.modules, 'sklearn was imported'")
@@ -196,7 +197,7 @@ def test_package_never_imports_scikit_learn():
 
 def test_train_test_split_sizes_and_cover():
     X, y = np.arange(40.0).reshape(20, 2), np.arange(20)
-    X_train, y_train, X_test, y_test = train_test_split(X, y, test_size=0.25, rng=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, rng=0)
     assert (len(X_train), len(X_test)) == (15, 5)
     assert np.array_equal(X_train[:, 0] / 2, y_train) and np.array_equal(X_test[:, 0] / 2, y_test)
     assert sorted(np.concatenate([y_train, y_test]).tolist()) == list(range(20))
@@ -230,7 +231,7 @@ def test_splits_are_seeded_and_never_modify_inputs():
 
 def test_splits_keep_dtypes_and_extra_dimensions():
     images, labels = np.zeros((10, 8, 8), dtype=np.uint8), np.arange(10)
-    X_train, y_train, X_test, y_test = train_test_split(images, labels, test_size=0.2)
+    X_train, X_test, y_train, y_test = train_test_split(images, labels, test_size=0.2)
     assert X_train.shape == (8, 8, 8) and X_train.dtype == np.uint8
     assert y_test.dtype == labels.dtype
 
@@ -289,7 +290,7 @@ def test_one_hot():
     assert one_hot([0, 1]).dtype == np.float64
     with pytest.raises(ValueError, match=r"y labels must be in \[0, 2\), got 3 at index 1"):
         one_hot([1, 3], n_classes=2)
-    with pytest.raises(ValueError, match="y must be a 1-D array of labels"):
+    with pytest.raises(ValueError, match="y must be a 1-D array of class labels"):
         one_hot([[0, 1]])
     with pytest.raises(ValueError, match="integer class labels"):
         one_hot([0.5])

@@ -101,13 +101,23 @@ def test_wording_for_numbers_arrays_and_lists():
     assert "wrong value at index 1: got -1, expected -4 (2 of 3 values wrong)" in text
     text = str(check("neuron_output", lambda w, b, x: [float(nl.sigmoid(np.dot(w, x) + b))]))
     assert "expected a single number, got a list of length 1" in text
-    text = str(check("sigmoid", lambda z: np.atleast_1d(nl.sigmoid(z)).tolist()))
+    text = str(check("sigmoid",
+                     lambda z: np.atleast_1d(1 / (1 + np.exp(-np.asarray(z, float)))).tolist()))
     assert "expected a single number, got a list of length 1" in text
     assert "wrong shape" not in text.split("\n")[3]     # a list of the right shape is fine
     text = str(check("count_params", lambda sizes: 11935.0))
     assert "expected an integer, got a float (11935.0): convert with int(...)" in text
     text = str(check("confusion_matrix", lambda t, p, n: np.zeros((n, n)).tolist()))
     assert "expected integers, got a list of float64 values" in text
+
+
+def _unwatched(name, fn):
+    """``check`` without the watch for the package's own code (the answers below are built
+    from the package's reference, with deliberate mistakes)."""
+    from nnlessons.exercises import Report, run_case
+
+    exercise = get_exercise(name)
+    return Report(name, [run_case(exercise, c, fn) for c in exercise.cases()], exercise.points)
 
 
 def test_gender_partials_names_every_wrong_partial():
@@ -119,10 +129,10 @@ def test_gender_partials_names_every_wrong_partial():
         partials[8] = 0.0
         return partials
 
-    text = str(check("gender_partials", two_wrong))
+    text = str(_unwatched("gender_partials", two_wrong))
     assert "wrong values of dL/dw5 (got " in text and "), dL/db3 (got 0, expected" in text
     assert "dL/dw1" not in text.split("hint")[0]
-    one = str(check("gender_partials", lambda *a: reference(*a) * np.r_[np.ones(8), 3.0]))
+    one = str(_unwatched("gender_partials", lambda *a: reference(*a) * np.r_[np.ones(8), 3.0]))
     assert "wrong value of dL/db3 (got" in one and "the others are right" in one
 
 

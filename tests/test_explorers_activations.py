@@ -5,8 +5,8 @@ import pytest
 from test_explorers_controls import assert_drawn
 
 import nnlessons as nl
+from nnlessons.activations import activation_curve
 from nnlessons.explorers import activation_curves as m
-from nnlessons.explorers.activation_curves import activation_curve
 
 
 @pytest.mark.parametrize("name", list(nl.activations.ACTIVATIONS))

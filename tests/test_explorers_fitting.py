@@ -9,14 +9,6 @@ import nnlessons as nl
 from nnlessons.explorers import capacity as m
 
 
-def test_k_folds_are_contiguous_and_cover_everything():
-    folds = m.k_fold_indices(23, 5)
-    assert [len(val) for _, val in folds] == [5, 5, 5, 4, 4]
-    np.testing.assert_array_equal(np.concatenate([val for _, val in folds]), np.arange(23))
-    for train, val in folds:
-        assert set(train) | set(val) == set(range(23)) and not set(train) & set(val)
-
-
 def test_polynomial_fit_is_least_squares():
     x, y = nl.datasets.noisy_cosine(30, 0.1, rng=0)
     Phi = m.polynomial_features(x, 3)

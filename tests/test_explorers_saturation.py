@@ -43,6 +43,14 @@ def test_legend_lists_the_bound_only_for_sigmoid():
     assert len(widget.figure.axes[0].get_legend().get_texts()) == 1
 
 
+def test_every_registered_initialisation_is_offered_and_all_zero_weights_say_so():
+    assert m.INITS == tuple(nl.initializers.INITIALIZERS)
+    widget = nl.explorers.saturation(activation="tanh")
+    widget.controls["init"].value = "zeros"           # tanh(0) = 0: no gradient anywhere
+    assert widget.error.value == ""
+    assert widget.figure.axes[0].get_title().endswith(": every gradient is 0")
+
+
 def test_bad_input():
     with pytest.raises(ValueError, match="width must be one of"):
         nl.explorers.saturation(width=7)

@@ -9,6 +9,7 @@ import base64
 import csv
 import io
 import json
+import os
 import pickle
 import re
 import sys
@@ -19,13 +20,36 @@ import pytest
 
 from nnlessons.exercises import EXERCISES
 from nnlessons.exercises.codec import encode
-from nnlessons.exercises.runner import encode_case, run_encoded
-from nnlessons.grading import Plan, Progress, SubmissionGrade, grade_submission, write_csv
-from nnlessons.grading.batch import _changes, fingerprint, labels_for
+from nnlessons.exercises.runner import run_encoded
+from nnlessons.grading import (
+    Plan,
+    Progress,
+    SubmissionGrade,
+    grade_submission,
+    kernel_side,
+    write_csv,
+)
+from nnlessons.grading.batch import _changes, build_runtime, fingerprint, labels_for
 from nnlessons.grading.kernel import KernelSession
-from nnlessons.grading.kernel_side import main as kernel_main
-from nnlessons.grading.report import feedback_html, feedback_markdown, hidden_reason
-from nnlessons.grading.runner import read_notebook
+from nnlessons.grading.plan import STUBS, definitions, own_cell
+from nnlessons.grading.report import (
+    csv_cell,
+    feedback_html,
+    feedback_markdown,
+    hidden_reason,
+    printable,
+)
+from nnlessons.grading.runner import Refused, read_bytes, read_notebook
+from nnlessons.grading.sandbox import Sandbox, probe
+
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory):
+    """The kernel-side code importable here, as in a kernel (``_nlgrade``)."""
+    folder = build_runtime(tmp_path_factory.mktemp("runtime"))
+    sys.path.insert(0, str(folder))
+    yield folder
+    sys.path.remove(str(folder))
 
 
 @pytest.fixture(scope="module")
@@ -49,23 +73,38 @@ def _reply(plan, name, index, fn):
 
 # --- which exercises a notebook is graded on ----------------------------------------------
 
-def test_assigned_uses_the_lessons_of_the_exercise_cells(plan):
-    nb = _nb(_code("def sigmoid(z): ...", "sigmoid"), _code("x", "check_sigmoid"))
-    assert plan.assigned(nb, "mine.ipynb") == ["sigmoid", "neuron_output"]
-
-
-def test_assigned_falls_back_on_the_file_name_then_on_definitions(plan):
-    assert plan.assigned(_nb(), "03_feedforward.ipynb") == ["layer_forward", "count_params"]
-    nb = _nb(_code("import numpy as np\n\ndef mse(y_true, y_pred):\n    pass"))
-    assert plan.assigned(nb, "whatever.ipynb") == ["mse", "center"]
-    assert plan.assigned(_nb(_code("print(1)")), "whatever.ipynb") == []
+def test_assigned_comes_from_the_file_name_never_from_the_notebook(plan):
+    assert plan.assigned("01_neuron.ipynb") == ["sigmoid", "neuron_output"]
+    assert plan.assigned("alice/ps1/03_feedforward.ipynb") == ["layer_forward", "count_params"]
+    assert plan.assigned("mine.ipynb") == []
 
 
 def test_only_accepts_names_lessons_and_numbers():
     assert Plan(only=["relu", "01"]).only == ["sigmoid", "neuron_output", "relu"]
-    assert Plan(only=["04_loss"]).assigned(_nb(), "x.ipynb") == ["mse", "center"]
+    assert Plan(only=["04_loss"]).assigned("01_neuron.ipynb") == ["mse", "center"]
     with pytest.raises(ValueError, match="exercises must name exercises or lessons.*'nope'"):
         Plan(only=["nope"])
+
+
+def test_the_default_seed_is_fresh_and_secret():
+    seeds = {Plan(only=["00"]).seed for _ in range(5)}
+    assert len(seeds) > 1 and 0 not in seeds
+
+
+def test_definitions_keep_imports_used_functions_and_classes():
+    cells = [(1, "import numpy as np\nimport matplotlib.pyplot as plt\nx = np.ones(3)"),
+             (2, "%matplotlib inline\n@staticmethod\ndef helper(z):\n    return np.tanh(z)"
+                 "\nprint(helper(1))"),
+             (3, "class Box:\n    size = 2\nBox()"),
+             (4, "def sigmoid(z):\n    return helper(z)\nsigmoid(1)")]
+    assert own_cell(cells, "sigmoid") == cells[3]
+    assert own_cell(cells, "relu") is None
+    kept = definitions(cells, skip=4, own=cells[3][1])
+    assert [n for n, _ in kept] == [1, 2, 3]
+    assert kept[0][1] == "import numpy as np\n"
+    assert "plt" not in "".join(t for _, t in kept) and "print" not in kept[1][1]
+    assert kept[1][1].splitlines()[1:3] == ["@staticmethod", "def helper(z):"]
+    assert "Box()" not in kept[2][1]
 
 
 def test_hidden_cases_depend_only_on_the_seed():
@@ -124,27 +163,55 @@ def test_judge_refuses_values_the_codec_would_not_write(plan):
     assert report.cases[0].message == "the answer could not be read back from the notebook"
 
 
-def test_missing_function_is_reported_by_name(plan):
+def _setup(plan, name, source, cases=None):
     sent = []
-    kernel_main({}, "relu", list(plan.items["relu"].payloads), send=sent.append)
+    saved = sys.modules.get("nnlessons")
+    try:
+        kernel_side.setup(name, list(EXERCISES[name].allowed), plan.stub_source(name), [],
+                          (3, source), plan.items[name].public if cases is None else cases,
+                          send=sent.append)
+    finally:
+        sys.modules["nnlessons"] = saved
+        sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "_Blocker"]
+    return sent
+
+
+def test_missing_function_is_reported_by_name(plan, runtime):
+    sent = _setup(plan, "relu", "x = 1")
     report = plan.judge("relu", sent)
     assert {c.message for c in report.cases} == {"the notebook defines no function named relu"}
 
 
-def test_kernel_side_survives_exotic_exceptions(plan):
-    class Exotic(BaseException):
-        pass
-
-    def relu(z):
-        raise Exotic("secret")
-
-    sent = []
-    kernel_main({"relu": relu}, "relu", list(plan.items["relu"].payloads)[:2], send=sent.append)
-    assert [r.get("crash") for r in sent] == ["Exotic", "Exotic"]
+def test_kernel_side_survives_exotic_exceptions_and_reports_cells(plan, runtime):
+    source = ("class Exotic(BaseException):\n    pass\n\n"
+              "def relu(z):\n    raise Exotic('secret')\n\n1 / 0")
+    sent = _setup(plan, "relu", source, plan.items["relu"].public[:2])
+    assert sent[0] == {"exercise": "relu", "cell": 3, "error": "ZeroDivisionError: "
+                       "division by zero"}
+    assert [r.get("crash") for r in sent[1:]] == ["Exotic", "Exotic"]
     with pytest.raises(KeyboardInterrupt):
-        kernel_main({"relu": lambda z: (_ for _ in ()).throw(KeyboardInterrupt)}, "relu",
-                    [encode_case(EXERCISES["relu"], plan.items["relu"].cases[0])],
-                    send=sent.append)
+        _setup(plan, "relu", "def relu(z):\n    raise KeyboardInterrupt")
+
+
+def test_the_kernel_s_nnlessons_exposes_only_what_the_exercise_allows(plan, runtime):
+    sent = _setup(plan, "sigmoid", "import nnlessons as nl\n\ndef sigmoid(z):\n"
+                                   "    return nl.sigmoid(z)")
+    report = plan.judge("sigmoid", sent)
+    assert report.n_passed == 0
+    assert report.cases[0].message == ("your `sigmoid` calls the package's sigmoid: write it "
+                                       "with numpy")
+    sent = _setup(plan, "neuron_output", "import numpy as np\nimport nnlessons as nl\n"
+                  "def neuron_output(weights, bias, x):\n"
+                  "    return float(nl.sigmoid(np.dot(weights, x) + bias))")
+    report = plan.judge("neuron_output", sent)
+    assert [c.passed for c in report.cases] == [c.public for c in plan.items[
+        "neuron_output"].cases]
+    sent = _setup(plan, "neuron_output", "import nnlessons as nl\n"
+                  "def neuron_output(weights, bias, x):\n"
+                  "    return nl.exercises.get_exercise('neuron_output').reference(weights, "
+                  "bias, x)")
+    assert "calls the package's exercises" in plan.judge("neuron_output", sent).cases[0].message
+    assert set(STUBS) >= {a for ex in EXERCISES.values() for a in ex.allowed}
 
 
 # --- reports ------------------------------------------------------------------------------
@@ -154,6 +221,18 @@ def test_hidden_reasons_say_only_the_kind_of_failure():
     assert hidden_reason("wrong_type") == "wrong type of answer"
     assert hidden_reason("raised") == "raised an exception"
     assert hidden_reason("raised ValueError: LEAKED 0.123") == "wrong answer"   # not a kind
+
+
+def test_outputs_neutralise_formulas_and_control_characters(plan):
+    assert [csv_cell(t) for t in ("=1+2", "+1", "-1", "@x", "\tx", "\rx", "ok.ipynb")] == [
+        "'=1+2", "'+1", "'-1", "'@x", "'\tx", "'\rx", "ok.ipynb"]
+    assert printable("a\rb\x1b[2Jc\u202ed\ne") == "a\\rb\\x1b[2Jc\\u202ed\\ne"
+    grade = _grade(plan, "relu", lambda z: 1 / 0)
+    grade.submission = "# =bad\r\x1b[31m.ipynb"
+    text = feedback_markdown(grade)
+    assert text.splitlines()[0] == "# Feedback: \\# =bad\\\\r\\\\x1b\\[31m.ipynb"
+    assert "\r" not in text and "\x1b" not in text
+    assert "\x1b" not in feedback_html(grade) and "\r" not in feedback_html(grade)
 
 
 def _grade(plan, name, fn):
@@ -218,6 +297,26 @@ def test_unreadable_files_get_a_row_not_a_crash(plan, tmp_path, content, reason)
     assert path.read_bytes() == content
 
 
+def test_only_regular_files_up_to_the_limit_are_read(plan, tmp_path):
+    regular = tmp_path / "01_neuron.ipynb"
+    regular.write_bytes(b"x" * 100)
+    assert read_bytes(regular, max_bytes=100) == b"x" * 100
+    with pytest.raises(Refused, match="larger than the limit of 99 bytes"):
+        read_bytes(regular, max_bytes=99)
+    fifo = tmp_path / "fifo" / "01_neuron.ipynb"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    link = tmp_path / "link" / "01_neuron.ipynb"
+    link.parent.mkdir()
+    link.symlink_to("/dev/zero")
+    for path, reason in ((fifo, "not a regular file"), (link, "symbolic link"),
+                         (tmp_path / "link", "not a regular file")):
+        with pytest.raises(Refused, match=reason):
+            read_bytes(path)
+    grade = grade_submission(fifo, plan)
+    assert (grade.status, grade.total, grade.max) == ("refused", 0, 2)
+
+
 def test_labels_are_file_names_unless_they_repeat():
     assert labels_for(["a/x.ipynb", "b/y.ipynb"]) == ["x.ipynb", "y.ipynb"]
     assert labels_for(["s/ann/01.ipynb", "s/bo/01.ipynb"]) == ["ann/01.ipynb", "bo/01.ipynb"]
@@ -239,17 +338,39 @@ def test_fingerprint_notices_changed_added_and_removed_files(tmp_path):
 
 # --- the kernel ---------------------------------------------------------------------------
 
-def test_kernel_runs_code_with_limits_in_its_own_folder():
-    with KernelSession(memory_limit=1536 * 1024 ** 2) as kernel:
+@pytest.mark.slow
+def test_kernel_without_sandbox_runs_code_with_a_memory_limit(runtime):
+    with KernelSession(memory_limit=1536 * 1024 ** 2, runtime=str(runtime)) as kernel:
         check = kernel.run("import os, resource\n"
                            "assert resource.getrlimit(resource.RLIMIT_AS)[0] == 1536 * 2 ** 20\n"
                            f"assert os.getcwd() == {kernel.workdir!r}\n"
                            "print('x' * 1000)", timeout=30)
-        assert (check.status, check.output_bytes) == ("ok", 1001), check.error
+        assert (check.status, check.output_bytes) == ("ok", 0), check.error  # printed: nowhere
         raised = kernel.run("raise ValueError('boom')", timeout=30)
         assert raised.status == "error" and "ValueError: boom" in raised.error
         assert kernel.run("exit()", timeout=30).status == "error"
         assert kernel.alive()
+
+
+@pytest.mark.slow
+def test_sandbox_probe_and_a_sandboxed_kernel(runtime):
+    sandbox = Sandbox(memory_limit=1024 ** 3)
+    if not sandbox.available() or os.geteuid() != 0:
+        pytest.skip("bubblewrap, or root, is not available here")
+    assert probe(sandbox) == []
+    with KernelSession(memory_limit=1024 ** 3, sandbox=sandbox, runtime=str(runtime)) as kernel:
+        check = kernel.run(
+            "import os, resource, sys, sysconfig\n"
+            "assert os.getuid() != 0 and os.getpid() < 10, os.getpid()\n"
+            "assert 'NNLESSONS_TEST_VISIBLE' not in os.environ and 'JPY_PARENT_PID' not in "
+            "os.environ\n"
+            "assert resource.getrlimit(resource.RLIMIT_AS) == (2 ** 30, 2 ** 30)\n"
+            "assert resource.getrlimit(resource.RLIMIT_NPROC)[1] == 128\n"
+            "assert not os.access(sysconfig.get_paths()['purelib'], os.W_OK)\n"
+            "import importlib.util\n"
+            "assert importlib.util.find_spec('nnlessons') is None\n"
+            "assert sorted(os.listdir('/opt/nnlessons-grading')) == ['_nlgrade']", timeout=30)
+        assert check.status == "ok", check.error
 
 
 # --- the documentation states the bank and the crafted scores as they are -------------------
@@ -267,6 +388,9 @@ def test_instructors_guide_lists_the_exercise_bank():
 def test_threat_model_scores_match_the_crafted_submissions():
     sys.path.insert(0, str(Path(__file__).parent / "submissions"))
     import crafted
+    import hostile
+
+    by_name = {**crafted.BY_NAME, **{c.name: c for c in hostile.hostile()}}
 
     claims = re.findall(r"`(\w+)` → (\d+) / (\d+)", (DOCS / "threat-model.md").read_text())
     claims += [(n.strip("` "), a, b) for names, a, b in re.findall(
@@ -274,7 +398,8 @@ def test_threat_model_scores_match_the_crafted_submissions():
         for n in names.split(",")]
     assert len(claims) >= 12
     for name, total, maximum in claims:
-        spec = crafted.BY_NAME[name]
+        spec = by_name[name]
+        assert all(isinstance(v, int) for v in spec.scores.values()), name
         assert (sum(spec.scores.values()), sum(EXERCISES[n].points for n in spec.scores)) == (
             int(total), int(maximum)), name
 
@@ -303,6 +428,8 @@ def test_bad_arguments_name_the_parameter(plan, tmp_path):
         grade_submission(tmp_path / "x.ipynb", plan, memory_limit=0)
     with pytest.raises(ValueError, match="jobs must be an integer >= 1, got 0"):
         grade([], jobs=0)
+    with pytest.raises(ValueError, match="budget must be > 0, got 0"):
+        grade_submission(tmp_path / "x.ipynb", plan, budget=0)
     with pytest.raises(ValueError, match="seed must be an integer >= 0, got -1"):
         Plan(seed=-1)
 

@@ -1,6 +1,7 @@
-"""The grader on the course's own notebooks: solutions score full marks, the learners'
-notebooks (generated, every exercise still a stub) score zero, and neither is a grader
-error. One batch grades both folders, one kernel per CPU.
+"""The grader on the course's own notebooks, sandboxed, under a 256 MiB memory limit: the
+solutions score full marks (the only such test in the suite), the learners' notebooks
+(generated, every exercise still a stub) score zero, and neither is a grader error. One
+batch grades both folders, one kernel per CPU.
 """
 
 import os
@@ -11,6 +12,8 @@ import pytest
 from nnlessons.exercises import EXERCISES
 from nnlessons.grading import grade
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 STUDENT = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -18,7 +21,8 @@ STUDENT = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 @pytest.fixture(scope="module")
 def rows():
-    grades = grade(SOLUTIONS + STUDENT, jobs=os.cpu_count(), timeout=300, watch=())
+    grades = grade(SOLUTIONS + STUDENT, jobs=os.cpu_count(), timeout=300, watch=(),
+                   memory_limit=256 * 1024 ** 2)
     return {(Path(g.path).parent.name, Path(g.path).name): g for g in grades}
 
 
@@ -43,6 +47,7 @@ def test_solutions_score_full_marks(rows, path):
 def test_student_notebooks_score_zero_without_errors(rows, path):
     row = rows["notebooks", path.name]
     assert row.status == "ok", row.events
-    assert row.reports and row.total == 0
+    expected = [n for n, ex in EXERCISES.items() if ex.lesson == path.stem]
+    assert list(row.reports) == expected and row.total == 0
     for report in row.reports.values():
         assert report.not_done, report

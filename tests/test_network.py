@@ -1,6 +1,3 @@
-import pickle
-import zipfile
-
 import numpy as np
 import pytest
 from conftest import require
@@ -8,7 +5,7 @@ from conftest import require
 import nnlessons as nl
 from nnlessons.activations import get_activation
 from nnlessons.losses import get_loss
-from nnlessons.network import INITIALIZERS, MLP, Neuron
+from nnlessons.network import MLP, Neuron
 
 # (layer sizes, hidden activation, output activation, loss)
 CONFIGS = [
@@ -80,20 +77,6 @@ def test_output_activation():
     assert np.allclose(net.forward(np.ones((5, 2))).sum(axis=1), 1.0)
     leaky = MLP([2, 2], activation=get_activation("leaky_relu", slope=0.3))
     assert leaky.activation.params == {"slope": 0.3}
-
-
-def test_initializers_draw_from_rng():
-    assert INITIALIZERS == {"normal", "xavier", "he"}
-    a, b = MLP([3, 4, 2], rng=5), MLP([3, 4, 2], rng=5)
-    assert all(np.array_equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
-    c = MLP([3, 4, 2], rng=np.random.default_rng(6))
-    assert not np.array_equal(a.weights[0], c.weights[0])
-    big = {init: MLP([400, 300], init=init, rng=0) for init in INITIALIZERS}
-    assert big["normal"].weights[0].std() == pytest.approx(1.0, rel=0.02)
-    assert big["normal"].biases[0].std() == pytest.approx(1.0, rel=0.15)
-    assert big["xavier"].weights[0].std() == pytest.approx(np.sqrt(2 / 700), rel=0.02)
-    assert big["he"].weights[0].std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
-    assert not big["xavier"].biases[0].any() and not big["he"].biases[0].any()
 
 
 # --- forward, trace, predict ---
@@ -230,7 +213,8 @@ def test_gradients_do_not_touch_inputs_or_parameters():
          r"y labels must be in \[0, 2\), got 2 at index 1"),
         (lambda: MLP([2, 1]).gradients([[1, 2], [3, 4]], [1, 0, 1]), ValueError,
          "y has 3 samples but X has 2"),
-        (lambda: MLP([2, 3]).gradients([[1, 2]], [5], loss="cross_entropy"), ValueError,
+        (lambda: MLP([2, 3], output_activation="softmax").gradients(
+            [[1, 2]], [5], loss="cross_entropy"), ValueError,
          r"y labels must be in \[0, 3\), got 5 at index 0"),
         (lambda: MLP([2, 3]).gradients([[1, 2]], [[1, 0]]), ValueError, "y must have 3 column"),
         (lambda: MLP([2, 3]).loss([[1, 2]], [0], loss="hinge"), ValueError,
@@ -240,7 +224,7 @@ def test_gradients_do_not_touch_inputs_or_parameters():
          "'softmax'; got 'sigmoidd'"),
         (lambda: MLP([2, 2], output_activation="soft_max"), ValueError, "got 'soft_max'"),
         (lambda: MLP([2, 2], init="glorot"), ValueError,
-         "init must be one of 'he', 'normal', 'xavier'; got 'glorot'"),
+         "init must be one of 'normal', 'xavier', 'he', 'zeros'; got 'glorot'"),
         (lambda: MLP([2, 0, 1]), ValueError, r"layer_sizes\[1\] must be an integer >= 1, got 0"),
         (lambda: MLP([2, -3]), ValueError, r"layer_sizes\[1\] must be an integer >= 1, got -3"),
         (lambda: MLP([2.5, 1]), TypeError, r"layer_sizes\[0\] must be an integer, got 2.5"),
@@ -255,147 +239,39 @@ def test_bad_input(call, error, words):
         call()
 
 
-# --- save and load ---
+# --- from_parameters: the validated constructor ---
 
-def test_save_load_round_trip_is_exact(tmp_path):
-    net = MLP([3, 5, 4, 2], activation=get_activation("leaky_relu", slope=0.2),
-              output_activation="softmax", init="he", rng=3)
-    path = net.save(tmp_path / "net.npz")
-    back = MLP.load(path)
-    assert back.layer_sizes == net.layer_sizes
-    assert back.activation == net.activation and back.activation.params == {"slope": 0.2}
-    assert back.output_activation.name == "softmax"
-    for p, q in zip(net.parameters(), back.parameters(), strict=True):
-        assert np.array_equal(p, q) and p.dtype == q.dtype
-    X = np.random.default_rng(0).standard_normal((6, 3))
-    assert np.array_equal(back.forward(X), net.forward(X))
-    assert repr(back) == repr(net)
+def test_from_parameters_builds_the_seeds_network():
+    net = MLP.from_parameters([[[0, 0], [1, 1]], [[0], [1]]], [[0, 0], [0]])
+    assert net.layer_sizes == (2, 2, 1) and net.n_params == 9
+    assert round(float(net.forward([2, 3])[0]), 4) == 0.7216
+    assert set(vars(net)) == set(vars(MLP([2, 2, 1])))
 
 
-def test_save_adds_the_suffix_and_accepts_str(tmp_path):
-    path = MLP([2, 1], rng=0).save(str(tmp_path / "model"))
-    assert path.name == "model.npz" and path.exists()
-    assert MLP.load(str(path)).layer_sizes == (2, 1)
+def test_from_parameters_copies_and_keeps_activations():
+    W, b = np.ones((3, 2)), np.zeros(2)
+    net = MLP.from_parameters([W], [b], activation="relu", output_activation="softmax")
+    W[:] = 5
+    assert net.weights[0].max() == 1.0 and net.weights[0] is not W
+    assert (net.activation.name, net.output_activation.name) == ("relu", "softmax")
+    assert net.output_activation is get_activation("softmax")
 
 
-def test_saved_file_holds_no_objects(tmp_path):
-    path = MLP([2, 2, 1], rng=0).save(tmp_path / "n.npz")
-    with np.load(path, allow_pickle=False) as data:
-        assert {"format", "spec", "layer_sizes", "W0", "W1", "b0", "b1"} == set(data.files)
-        assert all(data[k].dtype != object for k in data.files)
-
-
-PICKLE_RAN = []
-
-
-def _mark():
-    PICKLE_RAN.append(True)
-    return "unpickled!"
-
-
-class Trap:
-    """Unpickling this calls _mark: a stand-in for code hidden in a file."""
-
-    def __reduce__(self):
-        return (_mark, ())
-
-
-def _rewrite(path, **changes):
-    """A copy of a saved network's arrays with some entries replaced (None deletes)."""
-    with np.load(path, allow_pickle=False) as data:
-        arrays = {k: data[k] for k in data.files}
-    for key, value in changes.items():
-        if value is None:
-            arrays.pop(key)
-        else:
-            arrays[key] = value
-    np.savez(path, **arrays)
-    return path
-
-
-@pytest.mark.parametrize(
-    "damage, words",
-    [
-        ("corrupt", "is not a network saved by MLP.save"),
-        ("truncated", "is not a network saved by MLP.save"),
-        ("foreign", "missing format, spec, layer_sizes"),
-        ("object", "Object arrays cannot be loaded"),
-        ("pickle", "is not a network saved by MLP.save"),
-        ("npy", "single array"),
-        ("missing_W1", "missing W1"),
-        ("bad_tag", "unknown format tag"),
-        ("bad_shape", r"W0 must be a float array of shape \(2, 3\)"),
-        ("int_weights", "W0 must be a float array"),
-        ("nan_weights", "W0 must contain only finite numbers"),
-        ("bad_activation", "activation must be one of"),
-        ("bad_spec", "bad activation entry"),
-        ("bad_sizes", "layer_sizes must be a 1-D array of >= 2 positive ints"),
-        ("zero_size", "layer_sizes must be a 1-D array of >= 2 positive ints"),
-        ("bad_params", "leaky_relu takes only the parameter 'slope'"),
-    ],
-)
-def test_load_rejects_bad_files_without_unpickling(tmp_path, damage, words):
-    path = MLP([2, 3, 1], rng=0).save(tmp_path / "net.npz")
-    if damage == "corrupt":
-        path.write_bytes(b"this is not a zip file at all")
-    elif damage == "truncated":
-        path.write_bytes(path.read_bytes()[:200])
-    elif damage == "foreign":
-        rng = np.random.default_rng(0)
-        np.savez(path, a=rng.standard_normal(3), b=rng.standard_normal((2, 2)))
-    elif damage == "object":
-        _rewrite(path, W0=np.array([Trap(), 1], dtype=object))
-    elif damage == "pickle":
-        path.write_bytes(pickle.dumps({"W0": Trap()}))
-    elif damage == "npy":
-        path = tmp_path / "array.npy"
-        np.save(path, np.zeros(3))
-    elif damage == "missing_W1":
-        _rewrite(path, W1=None)
-    elif damage == "bad_tag":
-        _rewrite(path, format=np.array("somebody.else/9"))
-    elif damage == "bad_shape":
-        _rewrite(path, W0=np.zeros((3, 2)))
-    elif damage == "int_weights":
-        _rewrite(path, W0=np.zeros((2, 3), dtype=int))
-    elif damage == "nan_weights":
-        _rewrite(path, W0=np.full((2, 3), np.nan))
-    elif damage == "bad_activation":
-        _rewrite(path, spec=np.array('{"activation": ["swish", {}], '
-                                     '"output_activation": ["sigmoid", {}]}'))
-    elif damage == "bad_spec":
-        _rewrite(path, spec=np.array('{"activation": "relu"}'))
-    elif damage == "bad_sizes":
-        _rewrite(path, layer_sizes=np.array([2.0, 3.0, 1.0]))
-    elif damage == "zero_size":
-        _rewrite(path, layer_sizes=np.array([2, 0, 1]))
-    elif damage == "bad_params":
-        _rewrite(path, spec=np.array('{"activation": ["leaky_relu", {"alpha": 1}], '
-                                     '"output_activation": ["sigmoid", {}]}'))
-    with pytest.raises(ValueError, match=words) as err:
-        MLP.load(path)
-    assert str(path) in str(err.value)
-    assert PICKLE_RAN == []
-
-
-def test_save_refuses_home_made_activations(tmp_path):
-    square = nl.activations.Activation("square", lambda z: z * z, lambda z: 2 * z)
-    with pytest.raises(ValueError, match="a saved network's activation must be one of"):
-        MLP([2, 1], activation=square).save(tmp_path / "net.npz")
-    assert not (tmp_path / "net.npz").exists()
-
-
-def test_load_missing_file(tmp_path):
-    with pytest.raises(FileNotFoundError):
-        MLP.load(tmp_path / "nothing.npz")
-
-
-def test_object_array_file_really_contains_a_pickle(tmp_path):
-    # guard for the test above: the damaged file would run _mark if it were unpickled
-    path = MLP([2, 3, 1], rng=0).save(tmp_path / "net.npz")
-    _rewrite(path, W0=np.array([Trap(), 1], dtype=object))
-    assert zipfile.is_zipfile(path)
-    with np.load(path, allow_pickle=True) as data:
-        assert data["W0"][0] == "unpickled!"
-    assert PICKLE_RAN == [True]
-    PICKLE_RAN.clear()
+@pytest.mark.parametrize("weights, biases, error, words", [
+    ([np.ones((2, 3))], [np.ones(2)], ValueError,
+     r"biases\[0\] must have shape \(3,\) to match weights\[0\] of shape \(2, 3\)"),
+    ([np.ones((2, 3)), np.ones((2, 1))], [np.ones(3), np.ones(1)], ValueError,
+     r"weights\[1\] must have 3 rows, one per output of layer 1, got shape \(2, 1\)"),
+    ([np.ones((2, 3))], [np.ones(3), np.ones(1)], ValueError,
+     "one entry per layer, got 1 weights and 2 biases"),
+    ([], [], TypeError, "weights must be a non-empty list of arrays"),
+    (np.ones((2, 3)), [np.ones(3)], TypeError, "weights must be a non-empty list"),
+    ([np.ones(3)], [np.ones(3)], ValueError, r"weights\[0\] must be a 2-D array"),
+    ([np.full((1, 1), np.nan)], [np.ones(1)], ValueError, r"weights\[0\] must contain only "
+                                                           "finite numbers"),
+    ([np.ones((1, 1)) * 1j], [np.ones(1)], TypeError, r"weights\[0\] must hold real numbers"),
+    ([np.ones((2, 0))], [np.ones(0)], ValueError, "at least one row and column"),
+])
+def test_from_parameters_bad_input(weights, biases, error, words):
+    with pytest.raises(error, match=words):
+        MLP.from_parameters(weights, biases)

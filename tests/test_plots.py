@@ -13,7 +13,7 @@ from matplotlib.collections import LineCollection  # noqa: E402
 import nnlessons as nl  # noqa: E402
 from nnlessons import plots  # noqa: E402
 from nnlessons._drawing import POSITIVE, grid_points, new_figure  # noqa: E402
-from nnlessons.explorers.activation_curves import activation_curve  # noqa: E402
+from nnlessons.activations import activation_curve  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

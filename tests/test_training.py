@@ -1,11 +1,9 @@
 """Tests for nnlessons.training: fit's mechanics, behaviour, history, progress and errors."""
 
-import io
 import warnings
 
 import numpy as np
 import pytest
-from conftest import require
 
 import nnlessons as nl
 from nnlessons import training
@@ -59,7 +57,7 @@ def test_digits_64_15_10_reaches_94_percent_on_held_out_images():
     # 30 epochs. His eta = 3.0 goes with the cost 1/2 ||y - a||^2 per sample; the plain-mean
     # MSE over 10 outputs has 2/10 of that gradient, so the same steps take learning_rate=15.
     X, y = nl.datasets.digits()
-    X_train, y_train, X_test, y_test = nl.datasets.train_test_split(X, y, test_size=0.2, rng=0)
+    X_train, X_test, y_train, y_test = nl.datasets.train_test_split(X, y, test_size=0.2, rng=0)
     net = nl.MLP([64, 15, 10], activation="sigmoid", rng=0)
     history = fit(net, X_train, y_train, loss="mse", learning_rate=15.0, n_epochs=30,
                   batch_size=10, rng=0, validation_data=(X_test, y_test))
@@ -249,27 +247,7 @@ def test_accuracy_is_recorded_only_for_classifier_outputs():
     assert history.accuracy == [] and history.val_accuracy == [] and len(history.loss) == 2
 
 
-def test_accuracy_helper():
-    assert accuracy([0, 1, 2, 2], [0, 1, 1, 2]) == 0.75
-    assert accuracy([[1, 0], [0, 1]], [[0.2, 0.8], [0.1, 0.9]]) == 0.5    # one-hot and rows
-    assert accuracy([1, 0, 1], [[0.9], [0.4], [0.5]]) == pytest.approx(2 / 3)  # 0.5 is not > 0.5
-    assert accuracy(np.array([1.0, 0.0]), np.array([1, 0])) == 1.0
-    with pytest.raises(ValueError, match="same number of samples, got 2 and 3"):
-        accuracy([0, 1], [0, 1, 1])
-    with pytest.raises(ValueError, match=r"y_pred of shape \(2,\) must hold class labels, "
-                                         r"got 0.9"):
-        accuracy([1, 0], [0.9, 0.2])
-
-
-# --- progress: terminal, JupyterLab (display handle) and a headless kernel ----------------
-
-def test_progress_in_a_terminal_is_one_carriage_return_line(capsys):
-    X, y = nl.datasets.gender()
-    fit(gender_net(), X, y, learning_rate=0.1, n_epochs=5, batch_size=1, rng=0, progress=True)
-    out = capsys.readouterr().out
-    assert out.startswith("\r") and out.endswith("\n") and out.count("\n") == 1
-    assert "epoch 5/5" in out.split("\r")[-1] and "loss=" in out and "accuracy=" in out
-
+# --- progress (the line itself is tested in test_progress.py) ---------------------------
 
 def test_no_progress_prints_nothing(capsys):
     X, y = nl.datasets.gender()
@@ -281,52 +259,6 @@ def test_progress_line_text():
     history = History()
     history.loss, history.val_loss, history.epochs_run = [0.5, 0.25], [0.5, 0.3], 2
     assert training._progress_line(history, 10) == "epoch 2/10  loss=0.25  val_loss=0.3"
-
-
-def test_progress_in_a_kernel_updates_one_display_in_place(monkeypatch):
-    display_module = require("IPython.display")
-    calls = []
-
-    class FakeHandle:
-        def update(self, obj, **kwargs):
-            calls.append(("update", obj["text/plain"], kwargs))
-
-    def fake_display(obj, **kwargs):
-        calls.append(("display", obj["text/plain"], kwargs))
-        return FakeHandle()
-
-    monkeypatch.setattr("nnlessons.progress._in_kernel", lambda: True)
-    monkeypatch.setattr(display_module, "display", fake_display)
-    stdout = io.StringIO()
-    monkeypatch.setattr("sys.stdout", stdout)
-    X, y = nl.datasets.gender()
-    fit(gender_net(), X, y, learning_rate=0.1, n_epochs=3, batch_size=1, rng=0, progress=True)
-    assert calls[0][0] == "display" and calls[0][2] == {"raw": True, "display_id": True}
-    assert all(kind == "update" for kind, _, _ in calls[1:]) and len(calls) >= 2
-    assert calls[-1][1].startswith("epoch 3/3  loss=")
-    assert stdout.getvalue() == ""                       # nothing on stdout in a kernel
-
-
-def test_not_in_a_kernel_here():
-    assert training._in_kernel() is False
-
-
-def test_progress_in_a_headless_kernel_runs(tmp_path):
-    nbformat = require("nbformat")
-    nbclient = require("nbclient")
-    code = ("import nnlessons as nl\n"
-            "X, y = nl.datasets.gender()\n"
-            "history = nl.fit(nl.MLP([2, 2, 1], rng=0), X, y, learning_rate=0.1, n_epochs=50,\n"
-            "                 batch_size=1, rng=0, progress=True)\n"
-            "print(history.epochs_run)")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-    nbclient.NotebookClient(notebook, timeout=60, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
-    outputs = notebook.cells[0].outputs
-    displays = [o for o in outputs if o.output_type == "display_data"]
-    assert len(displays) == 1                            # one display, updated in place
-    assert displays[0].data["text/plain"].startswith("epoch 50/50  loss=")
-    assert any(o.output_type == "stream" and o.text.strip() == "50" for o in outputs)
 
 
 # --- bad input ---------------------------------------------------------------------------

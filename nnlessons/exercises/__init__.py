@@ -153,8 +153,8 @@ def check(name, fn):
     """
     if isinstance(name, Exercise) or (isinstance(name, str) and name in EXERCISES):
         exercise = get_exercise(name)
-        report = Report(exercise.name, [run_case(exercise, c, fn) for c in exercise.cases()],
-                        exercise.points)
+        cases = [run_case(exercise, c, fn, watch=True) for c in exercise.cases()]
+        report = Report(exercise.name, cases, exercise.points)
     else:
         report = _unknown(name, fn)
     report.show()

@@ -3,15 +3,15 @@
 Two of them are random (a shuffled split, shuffled mini-batches): any right answer is
 accepted, so they are judged by properties (integer indices, no overlap, every sample
 once, the right sizes, actually shuffled) instead of against one expected value. The
-others compare with a reference: ``nl.datasets.one_hot`` and ``nl.training.accuracy``
-from the package, small implementations here for the rest.
+others compare with the package's own definitions (``nl.datasets.one_hot``,
+``nnlessons.metrics``, ``nnlessons.features``, ``nnlessons.model_selection``).
 
 Left out: exercises on standardisation and early stopping (the lessons use the package's).
 """
 
 import numpy as np
 
-from .. import datasets, training
+from .. import datasets, features, metrics, model_selection
 from .._validation import as_rng
 from .core import Exercise, case, hidden
 from .judges import Failure, Numbers, reworded, to_array, type_name
@@ -155,8 +155,7 @@ def _minibatch_cases(rng):
 
 
 def _polynomial_features(x, degree):
-    x = np.asarray(x, dtype=float)
-    return x[:, None] ** np.arange(degree + 1)     # (n, 1) ** (degree + 1,) -> (n, degree + 1)
+    return features.polynomial_features(x, degree)
 
 
 def _poly_cases(rng):
@@ -168,15 +167,7 @@ def _poly_cases(rng):
 
 
 def _k_fold_indices(n_samples, k):
-    sizes = np.full(k, n_samples // k)
-    sizes[: n_samples % k] += 1                      # the first n % k folds are one larger
-    folds, start = [], 0
-    for size in sizes:
-        val_idx = np.arange(start, start + size)
-        train_idx = np.concatenate([np.arange(0, start), np.arange(start + size, n_samples)])
-        folds.append((train_idx, val_idx))
-        start += size
-    return folds
+    return model_selection.k_fold_indices(n_samples, k)
 
 
 def _compare_folds(expected, got, reveal):
@@ -226,7 +217,7 @@ def _one_hot_cases(rng):
 
 
 def _accuracy(y_true, y_pred):
-    return training.accuracy(y_true, y_pred)
+    return metrics.accuracy(y_true, y_pred)
 
 
 def _accuracy_cases(rng):
@@ -244,9 +235,7 @@ def _all_wrong(rng, n_samples):
 
 
 def _confusion_matrix(y_true, y_pred, n_classes):
-    matrix = np.zeros((n_classes, n_classes), dtype=int)
-    np.add.at(matrix, (np.asarray(y_true), np.asarray(y_pred)), 1)   # rows true, columns pred
-    return matrix
+    return metrics.confusion_matrix(y_true, y_pred, n_classes)
 
 
 def _confusion_cases(rng):
@@ -283,6 +272,7 @@ EXERCISES = [
         returns="a tuple (train_idx, val_idx, test_idx)",
         hint="shuffle with perm = np.random.default_rng(rng).permutation(n_samples), then cut "
              "perm into val_idx, test_idx and the rest (train_idx)",
+        allowed=(),
     ),
     Exercise(
         "minibatches", "08_hyperparameters", 2, "minibatches(n_samples, batch_size, rng)",
@@ -293,6 +283,7 @@ EXERCISES = [
         returns="a list of index arrays",
         hint="shuffle with perm = np.random.default_rng(rng).permutation(n_samples), then "
              "take perm[start:start + batch_size] for start = 0, batch_size, 2 * batch_size, ...",
+        allowed=(),
     ),
     Exercise(
         "polynomial_features", "09_overfitting", 1, "polynomial_features(x, degree)",
@@ -301,6 +292,7 @@ EXERCISES = [
         hidden_cases=_poly_cases,
         hint="column j is x ** j for j = 0 .. degree (column 0 is all ones); "
              "the shape is (n_samples, degree + 1)",
+        allowed=(),
     ),
     Exercise(
         "k_fold_indices", "09_overfitting", 2, "k_fold_indices(n_samples, k)", _k_fold_indices,
@@ -310,6 +302,7 @@ EXERCISES = [
         returns="a list of (train_idx, val_idx) pairs",
         hint="fold sizes are n_samples // k, the first n_samples % k folds one larger; "
              "folds are consecutive and not shuffled",
+        allowed=(),
     ),
     Exercise(
         "one_hot", "10_digits", 1, "one_hot(labels, n_classes)", _one_hot,
@@ -317,6 +310,7 @@ EXERCISES = [
         hidden_cases=_one_hot_cases,
         hint="row i has a 1 in column labels[i] and 0 elsewhere; the shape is "
              "(n_samples, n_classes)",
+        allowed=(),
     ),
     Exercise(
         "accuracy", "10_digits", 1, "accuracy(y_true, y_pred)", _accuracy,
@@ -324,6 +318,7 @@ EXERCISES = [
         hidden_cases=_accuracy_cases,
         returns="a number",
         hint="the fraction of positions where y_true == y_pred (np.mean of the comparison)",
+        allowed=(),
     ),
     Exercise(
         "confusion_matrix", "10_digits", 2, "confusion_matrix(y_true, y_pred, n_classes)",
@@ -334,5 +329,218 @@ EXERCISES = [
         compare=Numbers(integer=True),
         returns="an array of integer counts",
         hint="entry [i, j] counts the samples of true class i predicted as class j",
+        allowed=(),
     ),
 ]
+
+
+# --- the capstone of lesson 10: a digit recogniser from the learner's own functions -------
+#
+# The learner's ``train_digit_classifier(X_train, y_train, rng)`` trains a sigmoid network
+# with their own forward pass, backprop and SGD loop and returns ``(weights, biases)``. Its
+# answer is random (it depends on the initialisation), so it is judged by a property: the
+# accuracy of those weights on the 8x8 digits it was *not* trained on (every digit of
+# ``datasets.digits()`` whose pixels are not a training row; the hidden cases give the
+# pixels in a random order, the same for training and held-out images, so that stored
+# weights trained elsewhere cannot pass), with the lesson's forward
+# pass (``a = sigmoid(a @ W + b)`` layer after layer, the prediction is the largest
+# output). Partial credit comes from bars: each case trains once on a fresh random set of
+# 1,000 digits and passes when the held-out accuracy clears that case's bar.
+
+from dataclasses import dataclass as _dataclass  # noqa: E402
+from dataclasses import replace as _replace  # noqa: E402
+from functools import partial as _partial  # noqa: E402
+
+from ..activations import sigmoid as _sigmoid  # noqa: E402
+from .core import Case as _Case  # noqa: E402
+
+CAPSTONE_TRAIN_SIZE = 1000
+"""Training digits per graded case (8x8 images); the other 797 or so are held out."""
+
+CAPSTONE_BARS = (0.9, 0.5, 0.5, 0.8, 0.8, 0.8, 0.9)
+"""The held-out accuracy each case must reach: the public case first, then the hidden ones.
+
+With 5 points: 90 % or more on every case earns 5, 80 % to 90 % earns 5 x 5/7 = 3.6, 50 % to
+80 % earns 5 x 2/7 = 1.4."""
+
+_MAX_CAPSTONE_PARAMS = 500_000
+
+
+@_dataclass(frozen=True, repr=False)
+class _BarCase(_Case):
+    """A case whose answer passes when its held-out accuracy reaches ``min_accuracy``."""
+
+    min_accuracy: float = 0.9
+    columns: tuple = None       # the case's order of the 64 pixels; None: the natural order
+
+
+@_dataclass(frozen=True, repr=False)
+class _BarExercise(Exercise):
+    """An exercise judged by held-out accuracy against each case's own bar."""
+
+    def judge(self, case, got):
+        bar = getattr(case, "min_accuracy", CAPSTONE_BARS[0])
+        columns = getattr(case, "columns", None)
+        judged = _replace(self, properties=_partial(_judge_classifier, min_accuracy=bar,
+                                                    columns=columns))
+        return Exercise.judge(judged, case, got)
+
+
+def _sigmoid_network(n_features, n_hidden, n_classes, rng):
+    """Weights N(0, 1/n_in) (Xavier-like: no unit starts saturated), biases 0."""
+    sizes = [n_features, n_hidden, n_classes]
+    weights = [rng.normal(0.0, np.sqrt(1.0 / n_in), (n_in, n_out))
+               for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)]
+    return weights, [np.zeros(n_out) for n_out in sizes[1:]]
+
+
+def _backprop(weights, biases, X, Y):
+    """Gradients of the plain-mean MSE of an all-sigmoid network (lesson 05's backprop)."""
+    acts = [X]
+    for W, b in zip(weights, biases, strict=True):
+        acts.append(_sigmoid(acts[-1] @ W + b))            # (n, n_out)
+    delta = 2.0 * (acts[-1] - Y) / Y.size * acts[-1] * (1.0 - acts[-1])
+    grad_W, grad_b = [None] * len(weights), [None] * len(weights)
+    for layer in range(len(weights) - 1, -1, -1):
+        grad_W[layer] = acts[layer].T @ delta               # (n_in, n) @ (n, n_out)
+        grad_b[layer] = delta.sum(axis=0)
+        if layer:
+            delta = (delta @ weights[layer].T) * acts[layer] * (1.0 - acts[layer])
+    return grad_W, grad_b
+
+
+def _train_digit_classifier(X_train, y_train, rng):
+    rng = as_rng(rng)
+    X, y = np.asarray(X_train, dtype=float), np.asarray(y_train, dtype=int)
+    Y = np.eye(10)[y]                                       # one-hot targets
+    weights, biases = _sigmoid_network(X.shape[1], 30, 10, rng)
+    learning_rate, batch_size = 20.0, 10
+    for _ in range(20):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            batch = order[start:start + batch_size]
+            grad_W, grad_b = _backprop(weights, biases, X[batch], Y[batch])
+            weights = [W - learning_rate * g for W, g in zip(weights, grad_W, strict=True)]
+            biases = [b - learning_rate * g for b, g in zip(biases, grad_b, strict=True)]
+    return weights, biases
+
+
+def _held_out(X_train, columns=None):
+    """The 8x8 digits whose pixels are not one of the training rows: (X, y).
+
+    With ``columns`` (the training rows hold the pixels in that order), the held-out
+    images come in the same order.
+    """
+    X, y = datasets.digits()
+    rows = np.asarray(X_train, dtype=float)
+    if columns is not None:
+        natural = np.empty_like(rows)
+        natural[:, list(columns)] = rows                  # undo X_train = X[:, columns]
+        rows = natural
+    seen = {row.tobytes() for row in rows}
+    keep = np.array([row.tobytes() not in seen for row in X])
+    X_out = X[keep] if columns is None else X[keep][:, list(columns)]
+    return X_out, y[keep]
+
+
+def _network_message(got, n_features):
+    """Why ``got`` is not ``(weights, biases)`` of a network from n_features to 10, or None."""
+    want = "a pair (weights, biases) of lists of arrays"
+    if type(got) not in (tuple, list) or len(got) != 2:
+        return Failure(f"returned {type_name(got)}, expected {want}", Kind.WRONG_TYPE)
+    weights, biases = got
+    if type(weights) not in (tuple, list) or type(biases) not in (tuple, list):
+        return Failure(f"expected {want}, got {type_name(weights)} and {type_name(biases)}",
+                       Kind.WRONG_TYPE)
+    if not weights or len(weights) != len(biases):
+        return Failure(f"expected one bias vector per weight matrix, got {len(weights)} "
+                       f"weight matrices and {len(biases)} bias vectors", Kind.WRONG_SHAPE)
+    n_in = n_features
+    for layer, (W, b) in enumerate(zip(weights, biases, strict=True)):
+        W, b = to_array(W), to_array(b)
+        if W.ndim != 2 or W.shape[0] != n_in:
+            return Failure(f"weights[{layer}] has shape {W.shape}, expected ({n_in}, n_out): "
+                           f"one row per input of that layer", Kind.WRONG_SHAPE)
+        if b.shape != (W.shape[1],):
+            return Failure(f"biases[{layer}] has shape {b.shape}, expected ({W.shape[1]},)",
+                           Kind.WRONG_SHAPE)
+        n_in = W.shape[1]
+    if n_in != 10:
+        return Failure(f"the last layer has {n_in} outputs, expected 10 (one per digit)",
+                       Kind.WRONG_SHAPE)
+    if sum(to_array(W).size for W in weights) > _MAX_CAPSTONE_PARAMS:
+        return Failure(f"the network has more than {_MAX_CAPSTONE_PARAMS} weights: too big "
+                       "to grade", Kind.WRONG_SHAPE)
+    return None
+
+
+def _judge_classifier(args, got, reveal, min_accuracy, columns=None):
+    X_train = args[0]
+    message = _network_message(got, np.shape(X_train)[1])
+    if message:
+        return message
+    X, y = _held_out(X_train, columns)
+    a = X
+    with np.errstate(all="ignore"):
+        for layer, (W, b) in enumerate(zip(*got, strict=True)):
+            z = a @ to_array(W).astype(float) + to_array(b).astype(float)
+            a = _sigmoid(z) if layer < len(got[0]) - 1 else z   # argmax of sigmoid(z) = of z
+    if not np.all(np.isfinite(a)):
+        return Failure("the network's outputs are not finite (nan or inf): did the training "
+                       "diverge?", Kind.WRONG_VALUE)
+    accuracy = float(np.mean(np.argmax(a, axis=1) == y))
+    if accuracy >= min_accuracy:
+        return None
+    told = f" ({accuracy:.1%} of the {len(y)} held-out digits)" if reveal else ""
+    return Failure(f"the held-out accuracy{told} is below {min_accuracy:.0%}, this case's bar",
+                   Kind.WRONG_VALUE)
+
+
+def _classifier_properties(args, got, reveal):
+    """The property judge for a plain case: held-out accuracy at least the first bar."""
+    return _judge_classifier(args, got, reveal, CAPSTONE_BARS[0])
+
+
+def _digit_subset(seed):
+    X, y = datasets.digits()
+    chosen = np.random.default_rng(seed).permutation(len(y))[:CAPSTONE_TRAIN_SIZE]
+    return X[chosen], y[chosen]
+
+
+def _bar_case(description, bar, seed, rng_arg, public, columns=None):
+    X_train, y_train = _digit_subset(seed)
+    if columns is not None:
+        X_train = X_train[:, list(columns)]
+    return _BarCase(description, (X_train, y_train, rng_arg), {}, public,
+                    min_accuracy=bar, columns=columns)
+
+
+def _capstone_cases(rng):
+    """Hidden runs: a fresh training set each, with the 64 pixels in a random order (the
+    same order for the held-out images). A fully connected network does not care about
+    the order, but a network trained once and stored cannot pass."""
+    cases = []
+    for bar in CAPSTONE_BARS[1:]:
+        seed, rng_arg = int(rng.integers(2**31)), int(rng.integers(2**31))
+        columns = tuple(int(c) for c in rng.permutation(64))
+        cases.append(_bar_case(f"a random training set, pixels in a random order, held-out "
+                               f"accuracy at least {bar:.0%}", bar, seed, rng_arg, False,
+                               columns))
+    return cases
+
+
+EXERCISES.append(_BarExercise(
+    "train_digit_classifier", "10_digits", 5, "train_digit_classifier(X_train, y_train, rng)",
+    _train_digit_classifier,
+    public_cases=(_bar_case("1,000 training digits (8x8), held-out accuracy at least 90%",
+                            CAPSTONE_BARS[0], 0, 0, True),),
+    hidden_cases=_capstone_cases,
+    compare=None, properties=_classifier_properties,
+    returns="a pair (weights, biases): lists of arrays, layer by layer",
+    hint="one-hot the labels, start from small random weights (std 1/sqrt(n_in)), then for "
+         "every epoch shuffle, cut mini-batches, call your backprop on each and step "
+         "W -= learning_rate * dW; the plain-mean MSE makes the gradients small, so the "
+         "learning rate can be large (try 5 to 50)",
+    allowed=("sigmoid",),
+    rng_check=False,            # judged by accuracy; repeat runs would only multiply the time
+))

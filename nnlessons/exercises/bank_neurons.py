@@ -127,6 +127,7 @@ EXERCISES = [
         hidden_cases=_double_cases,
         returns="a number or an array of numbers",
         hint="multiply x by 2",
+        allowed=(),
     ),
     Exercise(
         "sigmoid", "01_neuron", 1, "sigmoid(z)", activations.sigmoid,
@@ -137,6 +138,7 @@ EXERCISES = [
         hidden_cases=_sigmoid_cases,
         compare=Numbers(same_shape_as="z"),
         hint="sigmoid(z) = 1 / (1 + np.exp(-z)), elementwise",
+        allowed=(),
     ),
     Exercise(
         "neuron_output", "01_neuron", 1, "neuron_output(weights, bias, x)", _neuron_output,
@@ -146,6 +148,7 @@ EXERCISES = [
         hidden_cases=_neuron_cases,
         returns="a number",
         hint="the output is sigmoid(w . x + b): np.dot(weights, x) + bias, then the sigmoid",
+        allowed=("sigmoid",),
     ),
     Exercise(
         "sigmoid_derivative", "02_activations", 1, "sigmoid_derivative(z)",
@@ -154,6 +157,7 @@ EXERCISES = [
         hidden_cases=_sigmoid_cases,
         compare=Numbers(same_shape_as="z"),
         hint="f'(z) = f(z) * (1 - f(z)), with f the sigmoid",
+        allowed=("sigmoid",),
     ),
     Exercise(
         "tanh_derivative", "02_activations", 1, "tanh_derivative(z)",
@@ -165,6 +169,7 @@ EXERCISES = [
         hidden_cases=_tanh_cases,
         compare=Numbers(same_shape_as="z"),
         hint="tanh'(z) = 1 - tanh(z) ** 2",
+        allowed=(),
     ),
     Exercise(
         "relu", "02_activations", 1, "relu(z)", activations.relu,
@@ -172,6 +177,7 @@ EXERCISES = [
         hidden_cases=_relu_cases,
         compare=Numbers(same_shape_as="z"),
         hint="relu(z) = max(0, z) elementwise: np.maximum(0, z)",
+        allowed=(),
     ),
     Exercise(
         "softmax", "02_activations", 2, "softmax(z)", activations.softmax,
@@ -183,6 +189,7 @@ EXERCISES = [
         hidden_cases=_softmax_cases,
         compare=Numbers(same_shape_as="z"),
         hint="normalise along the last axis: np.sum(..., axis=-1, keepdims=True)",
+        allowed=(),
     ),
     Exercise(
         "layer_forward", "03_feedforward", 1, "layer_forward(X, W, b)", _layer_forward,
@@ -196,6 +203,7 @@ EXERCISES = [
                            np.array([0.1, 0.2, 0.3]))),
         hidden_cases=_layer_cases,
         hint="z = X @ W + b has shape (n_samples, n_out); then apply the sigmoid",
+        allowed=("sigmoid",),
     ),
     Exercise(
         "count_params", "03_feedforward", 1, "count_params(layer_sizes)", _count_params,
@@ -204,5 +212,6 @@ EXERCISES = [
         compare=Numbers(integer=True),
         returns="an int",
         hint="each layer has n_in * n_out weights and n_out biases",
+        allowed=(),
     ),
 ]

@@ -196,6 +196,7 @@ EXERCISES = [
         hidden_cases=_mse_cases,
         returns="a number",
         hint="the mean of (y_true - y_pred) ** 2 over all elements",
+        allowed=(),
     ),
     Exercise(
         "center", "04_loss", 1, "center(X)", _center,
@@ -205,6 +206,7 @@ EXERCISES = [
         hidden_cases=_center_cases,
         compare=Numbers(same_shape_as="X"),
         hint="subtract X.mean(axis=0), the mean of each column",
+        allowed=(),
     ),
     Exercise(
         "gender_partials", "05_backprop", 3, "gender_partials(x, y_true, w, b)",
@@ -219,6 +221,7 @@ EXERCISES = [
         compare=Named(names=PARTIALS),
         hint="dL/dw1 = dL/dy_pred * dy_pred/dh1 * dh1/dw1, with dL/dy_pred = -2 (y_true - "
              "y_pred); the order is w1..w6, then b1, b2, b3",
+        allowed=("sigmoid",),
     ),
     Exercise(
         "numerical_gradient", "05_backprop", 2, "numerical_gradient(f, x, eps=1e-6)",
@@ -231,6 +234,7 @@ EXERCISES = [
         compare=Numbers(same_shape_as="x"),
         hint="for each i, move x[i] by +eps and -eps (on a copy of x) and take "
              "(f(x_plus) - f(x_minus)) / (2 * eps)",
+        allowed=(),
     ),
     Exercise(
         "sgd_step", "06_sgd", 2, "sgd_step(params, grads, learning_rate)", _sgd_step,
@@ -242,6 +246,7 @@ EXERCISES = [
         compare=ListOf("parameter"),
         returns="a list of arrays, one per parameter",
         hint="each new parameter is param - learning_rate * grad (a new array)",
+        allowed=(),
     ),
     Exercise(
         "gradient_descent", "06_sgd", 2, "gradient_descent(grad, x0, learning_rate, n_steps)",
@@ -253,6 +258,7 @@ EXERCISES = [
         compare=PathOf(),
         hint="start the path with x0, then append x = x - learning_rate * grad(x) n_steps "
              "times; return np.array(path)",
+        allowed=(),
     ),
     Exercise(
         "momentum_step", "07_optimizers", 2,
@@ -264,6 +270,7 @@ EXERCISES = [
         compare=Several(("new_param", "new_velocity")),
         returns="a tuple (new_param, new_velocity)",
         hint="velocity = momentum * velocity + grad; new_param = param - learning_rate * velocity",
+        allowed=(),
     ),
     Exercise(
         "adam_step", "07_optimizers", 3,
@@ -278,6 +285,7 @@ EXERCISES = [
         returns="a tuple (new_param, m, v)",
         hint="update m and v first, then correct their bias: m_hat = m / (1 - beta1 ** t), "
              "v_hat = v / (1 - beta2 ** t); step by learning_rate * m_hat / (sqrt(v_hat) + eps)",
+        allowed=(),
     ),
 ]
 

@@ -44,6 +44,8 @@ True
 import copy
 import json
 import linecache
+import os
+import sys
 import traceback
 import warnings
 from dataclasses import dataclass, replace
@@ -337,8 +339,44 @@ def judge_outcome(exercise, case, outcome, repeats=None):
     return CaseResult(case.label, True, "is right", Kind.RIGHT, public)
 
 
-def run_case(exercise, case, fn):
+class _PackageWatch:
+    """Notes the package functions the learner's code calls directly (a profile hook):
+    any function of ``nnlessons`` but those the exercise allows (``Exercise.allowed``)
+    and the case arguments' own code (``Source``)."""
+
+    def __init__(self, exercise):
+        import nnlessons
+
+        self.root = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+        self.free = (os.path.join(self.root, "exercises", "codec.py"),)
+        self.allowed = {getattr(getattr(nnlessons, n, None), "__code__", None)
+                        for n in getattr(exercise, "allowed", ())}
+        self.used = []
+
+    def _hook(self, frame, event, arg):
+        if event != "call":
+            return
+        code, caller = frame.f_code, frame.f_back
+        if (code.co_filename.startswith(self.root) and code not in self.allowed
+                and not code.co_filename.startswith(self.free) and caller is not None
+                and not caller.f_code.co_filename.startswith(self.root)):
+            self.used.append(code.co_name.lstrip("_"))
+
+    def __enter__(self):
+        self.previous = sys.getprofile()
+        sys.setprofile(self._hook)
+        return self
+
+    def __exit__(self, *exc):
+        sys.setprofile(self.previous)
+
+
+def run_case(exercise, case, fn, watch=False):
     """Run ``fn`` on ``case`` in this process and judge it.
+
+    With ``watch`` (``nl.check``, the learner's self-check, sets it), an answer that calls
+    the package's own code (other than ``exercise.allowed``) fails with kind ``forbidden``.
+    (Tests and ``grade`` call the references through wrappers, so they leave it off.)
 
     Examples
     --------
@@ -347,7 +385,15 @@ def run_case(exercise, case, fn):
     >>> print(run_case(ex, ex.cases()[0], lambda x: 1 / 0))  # doctest: +ELLIPSIS
     ✗ double(2.0): raised ZeroDivisionError: division by zero (line 1 ...); hint: multiply x by 2
     """
-    outcome = call_learner(fn, case.args, case.kwargs, exercise.params)
+    if watch:
+        with _PackageWatch(exercise) as watcher:
+            outcome = call_learner(fn, case.args, case.kwargs, exercise.params)
+        if watcher.used:
+            return failed_case(case, f"your `{exercise.name}` calls the package's "
+                                     f"{', '.join(dict.fromkeys(watcher.used))}: write it "
+                                     "with numpy", Kind.FORBIDDEN)
+    else:
+        outcome = call_learner(fn, case.args, case.kwargs, exercise.params)
     repeats = ()
     if outcome.status == "ok":
         repeats = tuple(call_learner(fn, args, kwargs, exercise.params)

@@ -14,8 +14,8 @@ Left out: activations that are not registered (ELU, GELU, swish...).
 import numpy as np
 
 from .._drawing import lean_ticks
-from .._validation import as_float_array, check_in, check_positive
-from ..activations import ACTIVATIONS, get_activation
+from .._validation import check_in, check_positive
+from ..activations import ACTIVATIONS, activation_curve
 from ._builder import Blueprint
 
 __all__ = ["activations", "activation_curve", "activation_data", "saturated_regions",
@@ -25,37 +25,6 @@ SATURATION = 0.05          # f' below 5% of its maximum counts as saturated
 N_POINTS = 400
 FIGSIZE = (9.5, 3.8)
 _REFERENCE = np.linspace(-30.0, 30.0, 6001)   # where the maximum of f' is looked for
-
-
-def activation_curve(activation, x, **params):
-    """An activation and its derivative along x (softmax: the first output of softmax([x, 0])).
-
-    Parameters
-    ----------
-    activation : str or Activation
-    x : array_like of shape (n,)
-    **params
-        ``slope`` for leaky_relu.
-
-    Returns
-    -------
-    f, df : ndarray of shape (n,)
-
-    Examples
-    --------
-    >>> f, df = activation_curve("sigmoid", [0.0])
-    >>> float(f[0]), float(df[0])
-    (0.5, 0.25)
-    >>> f, _ = activation_curve("softmax", [0.0, 2.0])   # softmax([x, 0]) is sigmoid(x)
-    >>> np.round(f, 4)
-    array([0.5   , 0.8808])
-    """
-    act = get_activation(activation, **params)
-    x = as_float_array(x, "x", ndim=1)
-    if act.name == "softmax":
-        z = np.column_stack([x, np.zeros_like(x)])
-        return act.function(z)[:, 0], act.derivative(z)[:, 0]
-    return np.asarray(act.function(x)), np.asarray(act.derivative(x))
 
 
 def saturated_regions(x, mask):

@@ -24,7 +24,9 @@ import numpy as np
 from .._drawing import lean_ticks, new_figure
 from .._validation import check_in, check_int, check_positive
 from ..datasets import noisy_cosine, true_cosine
+from ..features import polynomial_features
 from ..losses import mse
+from ..model_selection import k_fold_indices
 from ..network import MLP
 from ._builder import Blueprint
 
@@ -38,42 +40,6 @@ DEGREES = tuple(range(1, 16))
 HIDDEN_UNITS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50)
 X_PLOT = np.linspace(0.0, 1.0, 200)
 FIGSIZE = (10.5, 4.2)
-
-
-def polynomial_features(x, degree):
-    """Columns x**0, x**1, ..., x**degree.
-
-    Returns
-    -------
-    ndarray of shape (n_samples, degree + 1)
-
-    Examples
-    --------
-    >>> polynomial_features(np.array([2.0, 3.0]), 2)
-    array([[1., 2., 4.],
-           [1., 3., 9.]])
-    """
-    return np.vander(np.asarray(x, dtype=float), degree + 1, increasing=True)
-
-
-def k_fold_indices(n_samples, k):
-    """k contiguous, unshuffled folds; the first ``n_samples % k`` are one larger.
-
-    Returns
-    -------
-    list of k (train_idx, val_idx) pairs of int arrays
-
-    Examples
-    --------
-    >>> [val.tolist() for _, val in k_fold_indices(5, 2)]
-    [[0, 1, 2], [3, 4]]
-    """
-    sizes = np.full(k, n_samples // k)
-    sizes[: n_samples % k] += 1
-    ends = np.cumsum(sizes)
-    everything = np.arange(n_samples)
-    return [(np.r_[everything[:end - size], everything[end:]], everything[end - size:end])
-            for size, end in zip(sizes, ends, strict=True)]
 
 
 # The seed of the 30 noisy points (as in lesson 09): with it, degree 15 visibly chases the

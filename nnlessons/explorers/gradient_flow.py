@@ -22,7 +22,8 @@ import numpy as np
 from .._drawing import lean_ticks
 from .._validation import as_rng, check_in, check_int
 from ..activations import ACTIVATIONS
-from ..network import INITIALIZERS, MLP
+from ..initializers import INITIALIZERS
+from ..network import MLP
 from ._builder import Blueprint
 
 __all__ = ["saturation", "gradient_flow_data", "draw_gradient_flow", "saturation_figure",
@@ -31,7 +32,8 @@ __all__ = ["saturation", "gradient_flow_data", "draw_gradient_flow", "saturation
 #: Every registered activation a hidden layer can use, but identity (nothing saturates).
 SATURATION_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name not in ("softmax",
                                                                             "identity"))
-INITS = tuple(i for i in ("normal", "xavier", "he") if i in INITIALIZERS)
+#: Every registered initialisation (``nnlessons.initializers.INITIALIZERS``).
+INITS = tuple(INITIALIZERS)
 WIDTHS = (4, 8, 16, 32, 64, 128)
 N_SAMPLES = 64
 FLOOR = 1e-30                   # log scale: an exact zero gradient is drawn here
@@ -48,7 +50,8 @@ def gradient_flow_data(depth=10, activation="sigmoid", init="xavier", width=32,
         Number of hidden layers (the network has ``depth + 1`` weight layers).
     activation : str
         The hidden layers' activation.
-    init : {"normal", "xavier", "he"}
+    init : str
+        A key of ``INITS`` (``nnlessons.initializers.INITIALIZERS``).
     width : int
         Units per hidden layer (and input features).
     n_samples : int
@@ -137,8 +140,10 @@ def draw_gradient_flow(axes, data, artists=None):
         ax.set_xlim(0.5, layer[-1] + 0.5)
     ratio = norm[0] / norm[-1]
     verdict = "vanishing" if ratio < 1e-2 else "exploding" if ratio > 1e2 else "kept"
+    summary = (f"first / last layer = {ratio:.1e} ({verdict})" if data["grad_norm"].any()
+               else "every gradient is 0")              # e.g. all-zero weights
     left.set_title(f"{data['activation']}, {data['init']} init, width {data['width']}: "
-                   f"first / last layer = {ratio:.1e} ({verdict})", fontsize=10)
+                   f"{summary}", fontsize=10)
     right.set_title(f"dead units: {data['dead_overall']:.0%} of all hidden units",
                     fontsize=10)
     return artists
@@ -193,8 +198,9 @@ def saturation(depth=10, activation="sigmoid", init="xavier", width=32, *, stati
     activation : str
         One of ``SATURATION_ACTIVATIONS`` (sigmoid, tanh, relu, leaky_relu).
     init : str
-        One of ``INITS``: "normal" is N(0, 1) for weights and biases (the seeds' choice),
-        "xavier" and "he" scale them to the layer's size.
+        One of ``INITS``, every registered initialisation: "normal" is N(0, 1) for weights
+        and biases (the seeds' choice), "xavier" and "he" scale them to the layer's size,
+        "zeros" starts every unit of a layer alike.
     width : int
         Units per hidden layer, one of ``WIDTHS``.
     static : bool, default False

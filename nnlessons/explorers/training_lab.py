@@ -29,7 +29,8 @@ from .._drawing import (
 )
 from .._validation import check_in, check_int, check_positive
 from ..activations import ACTIVATIONS
-from ..datasets import TOY_DATASETS, train_test_split
+from ..datasets import TOY_DATASETS
+from ..model_selection import train_test_split
 from ..network import MLP
 from ..optim import OPTIMIZERS, get_optimizer
 from ..training import train_epoch
@@ -90,7 +91,7 @@ class TrainingRun:
         old, new = self.settings, {**self.settings, **settings}
         if old.get("dataset") != new["dataset"]:
             X, y = TOY_DATASETS[new["dataset"]](rng=self.seed)
-            self.X, self.y, self.X_val, self.y_val = train_test_split(
+            self.X, self.X_val, self.y, self.y_val = train_test_split(
                 X, y, test_size=0.3, rng=self.seed)
             lo, hi = X.min(axis=0) - 0.3, X.max(axis=0) + 0.3
             self.extent = (lo[0], hi[0], lo[1], hi[1])

@@ -1,206 +1,128 @@
-"""Grading on Gradescope: an autograder zip that runs ``nnlessons grade``'s engine.
+"""A Gradescope autograder that grades with ``nnlessons grade``'s engine.
 
-``nnlessons gradescope 01 02 --out autograder.zip`` writes a zip in the layout Gradescope
-documents for its autograders:
+:func:`build` writes ``autograder.zip`` (``nnlessons gradescope LESSON... --out
+autograder.zip``): at its root Gradescope's ``setup.sh`` (installs bubblewrap and the
+course package it carries in ``source/nnlessons-src``) and ``run_autograder``, which runs
+:func:`run` on the submission. :func:`run` grades the submitted notebook(s) on the
+exercises fixed at build time (never on what the submission says), in the sandbox when it
+works in Gradescope's container (else without it: Gradescope already gives every
+submission a container of its own), with a secret seed fixed at build time, and writes
+``results/results.json`` in Gradescope's schema: the total score, one test per exercise
+with its ``max_score`` and the learner-facing lines (hidden cases only as the kind of
+failure, as in ``--feedback``).
 
-- ``setup.sh`` installs Python, bubblewrap and this course (the zip carries the package's
-  source under ``course/``) into ``/opt/nnlessons`` when Gradescope builds the image;
-- ``run_autograder`` grades the one notebook found in ``$AUTOGRADER_ROOT/submission``
-  (default root ``/autograder``) and writes ``$AUTOGRADER_ROOT/results/results.json``;
-- ``nnlessons-gradescope.json`` holds what the instructor chose: the exercises that count
-  (never taken from the submission), the time and memory limits.
+The autograder's root is ``$AUTOGRADER_ROOT`` (default ``/autograder``), laid out as
+Gradescope does: ``source/``, ``submission/``, ``results/``.
 
-``results.json`` follows Gradescope's schema: a total ``score``, one test per exercise
-with ``score``, ``max_score``, ``status``, ``visibility`` and ``output``. The output is
-the grader's feedback: public cases as the lesson shows them, hidden cases only by the
-kind of failure; hidden inputs, expected values and the learner's own messages about
-hidden cases never reach it. The hidden cases use a fresh secret seed for each run.
-
-Not part of any lesson; docs/instructors.md explains the set-up.
-
-Examples
---------
->>> exercises_for(["01"])
-['sigmoid', 'neuron_output']
+Introduced for instructors (docs/instructors.md); not part of any lesson.
 """
 
-import argparse
 import json
 import os
-import secrets
-import sys
-import time
+import stat
 import zipfile
 from pathlib import Path
 
-__all__ = ["build", "exercises_for", "results", "run", "CONFIG"]
+from .batch import grade
+from .plan import Plan, new_seed
+from .report import STATUS_TEXT, case_lines, fmt
+from .sandbox import Sandbox, probe
 
-CONFIG = "nnlessons-gradescope.json"
-_COURSE_FILES = ("pyproject.toml", "README.md")
-
-SETUP_SH = """\
-#!/usr/bin/env bash
-# Gradescope runs this once, when it builds the autograder's image.
+SETUP = """#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder's image.
 set -euo pipefail
-cd "$(dirname "$0")"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq python3 python3-venv python3-pip bubblewrap >/dev/null
-python3 -m venv /opt/nnlessons
-/opt/nnlessons/bin/pip install --quiet --upgrade pip
-/opt/nnlessons/bin/pip install --quiet "./course[lab]"
+apt-get install -y -qq bubblewrap python3-pip >/dev/null
+python3 -m pip install --quiet "/autograder/source/nnlessons-src[lab]"
 """
 
-RUN_AUTOGRADER = """\
-#!/usr/bin/env bash
-# Gradescope runs this for each submission: it grades the submitted notebook and writes
-# results/results.json. AUTOGRADER_ROOT (default /autograder) lets it run elsewhere.
-set -uo pipefail
+RUN = """#!/usr/bin/env bash
+# Gradescope runs this for every submission; results go to results/results.json.
+set -u
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
-PYTHON="${NNLESSONS_PYTHON:-/opt/nnlessons/bin/python}"
-exec "$PYTHON" -m nnlessons.grading.gradescope --root "$ROOT" \\
-    --config "$ROOT/source/nnlessons-gradescope.json"
+exec "${NNLESSONS_PYTHON:-python3}" -c \
+    "import sys; from nnlessons.grading.gradescope import main; sys.exit(main(sys.argv[1]))" \
+    "$ROOT"
 """
 
 
-def exercises_for(selectors):
-    """The exercises that lessons or exercise names select, in the bank's order.
+def build(selectors, out, *, seed=None, timeout=60.0, budget=300.0,
+          memory_limit=2 * 1024 ** 3):
+    """Write the autograder zip for the exercises or lessons ``selectors`` to ``out``.
 
-    Raises
-    ------
-    ValueError
-        For a selector that names no lesson or exercise.
+    Returns
+    -------
+    dict
+        The configuration stored in it (exercises, seed, limits).
     """
-    from .plan import Plan
-
-    plan = Plan(only=list(selectors))
-    return list(plan.only)
-
-
-def _package_root():
-    return Path(__file__).resolve().parent.parent
-
-
-def build(lessons, out, *, timeout=60.0, memory_limit=2 * 1024 ** 3):
-    """Write the autograder zip for ``lessons`` to ``out``; return its path.
-
-    Parameters
-    ----------
-    lessons : sequence of str
-        Lessons ("01", "01_neuron") or exercise names the assignment counts.
-    out : str or Path
-    timeout : float
-        Seconds for each cell and each exercise.
-    memory_limit : int or None
-        The kernel's memory limit in bytes.
-    """
-    if isinstance(lessons, str) or not lessons:
-        raise ValueError(f"LESSON must name at least one lesson or exercise, got {lessons!r}")
-    names = exercises_for(lessons)
-    config = {"exercises": names, "lessons": list(lessons), "timeout": float(timeout),
+    plan = Plan(seed=0, only=list(selectors))
+    config = {"exercises": plan.only, "seed": new_seed() if seed is None else int(seed),
+              "timeout": float(timeout), "budget": float(budget),
               "memory_limit": memory_limit}
-    package = _package_root()
-    course = package.parent
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        _add_text(zf, "setup.sh", SETUP_SH, executable=True)
-        _add_text(zf, "run_autograder", RUN_AUTOGRADER, executable=True)
-        _add_text(zf, CONFIG, json.dumps(config, indent=1) + "\n")
-        for name in _COURSE_FILES:
-            if (course / name).is_file():
-                zf.write(course / name, f"course/{name}")
+    root = Path(__file__).resolve().parent.parent.parent
+    package = root / "nnlessons"
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in (("setup.sh", SETUP), ("run_autograder", RUN)):
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFREG | 0o755) << 16
+            archive.writestr(info, text)
+        archive.writestr("config.json", json.dumps(config, indent=1))
+        for extra in ("pyproject.toml", "README.md", "LICENSE"):
+            if (root / extra).is_file():
+                archive.write(root / extra, f"nnlessons-src/{extra}")
         for path in sorted(package.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                zf.write(path, f"course/nnlessons/{path.relative_to(package).as_posix()}")
-    return out
+            if path.is_file() and "__pycache__" not in path.parts:
+                archive.write(path, f"nnlessons-src/{path.relative_to(root).as_posix()}")
+    return config
 
 
-def _add_text(zf, name, text, executable=False):
-    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = (0o100755 if executable else 0o100644) << 16
-    zf.writestr(info, text)
-
-
-def find_submission(folder, exercises):
-    """The notebook to grade in ``folder``: the only one, or the one named after a lesson.
-
-    Returns None when there is no notebook. Symbolic links and special files are never
-    chosen (the grader refuses them anyway).
-    """
-    folder = Path(folder)
-    found = sorted(p for p in folder.rglob("*.ipynb")
-                   if ".ipynb_checkpoints" not in p.parts and not p.is_symlink())
-    if len(found) <= 1:
-        return found[0] if found else None
-    from ..exercises import EXERCISES
-
-    lessons = {EXERCISES[n].lesson for n in exercises if n in EXERCISES}
-    named = [p for p in found if p.stem in lessons or p.stem.split("_")[0] in
-             {lesson.split("_")[0] for lesson in lessons}]
-    return (named or found)[0]
-
-
-def results(grade, exercises, seconds):
-    """Gradescope's ``results.json`` data for one :class:`SubmissionGrade`."""
-    from .plan import Plan  # noqa: F401 - the bank is loaded with the plan
-    from .report import STATUS_TEXT, case_lines, fmt
-
+def results(grades, plan, note=""):
+    """Gradescope's results.json data for the grades of one submission's notebooks."""
+    chosen = {}
+    for g in grades:
+        for name, report in g.reports.items():
+            lesson = plan.exercises[name].lesson
+            best = chosen.get(name)
+            if best is None or Path(g.path).stem == lesson or (
+                    Path(best[0].path).stem != lesson and report.earned > best[1].earned):
+                chosen[name] = (g, report)
     tests = []
-    for number, name in enumerate(exercises, start=1):
-        report = grade.reports.get(name)
-        if report is None:
-            continue
-        lines = [("✓ " if kind == "ok" else "✗ ") + text for kind, text in case_lines(report)]
-        tests.append({
-            "name": f"{name} ({report.n_passed} of {len(report.cases)} cases right)",
-            "number": str(number), "score": round(report.earned, 4),
-            "max_score": report.points, "status": "passed" if report.passed else "failed",
-            "visibility": "visible", "output": "\n".join(lines)})
-    output = f"Score: {fmt(grade.total)} of {fmt(grade.max)}. " + STATUS_TEXT.get(
-        grade.status, grade.status)
-    return {"score": round(grade.total, 4), "execution_time": round(seconds, 2),
-            "output": output, "visibility": "visible", "stdout_visibility": "hidden",
-            "tests": tests}
+    for name in plan.only:
+        exercise = plan.exercises[name]
+        if name in chosen:
+            report = chosen[name][1]
+            lines = [("✓ " if kind == "ok" else "✗ ") + text for kind, text in case_lines(report)]
+            score = report.earned
+        else:
+            lines, score = ["no notebook with this exercise was submitted"], 0.0
+        tests.append({"name": f"{name} (lesson {exercise.lesson})", "score": round(score, 4),
+                      "max_score": exercise.points, "output": "\n".join(lines),
+                      "visibility": "visible"})
+    statuses = [f"{Path(g.path).name}: {STATUS_TEXT.get(g.status, g.status)}" for g in grades]
+    total = sum(t["score"] for t in tests)
+    return {"score": round(total, 4), "output": "\n".join(
+                [f"Score: {fmt(total)} / {fmt(sum(t['max_score'] for t in tests))}",
+                 *statuses, *([note] if note else [])]),
+            "tests": tests, "stdout_visibility": "hidden"}
 
 
-def run(root, config_path):
-    """Grade the submission under ``root`` and write ``root/results/results.json``."""
-    start = time.monotonic()
-    root = Path(root)
-    config = json.loads(Path(config_path).read_text("utf-8"))
-    exercises = list(config["exercises"])
-    out = root / "results" / "results.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    notebook = find_submission(root / "submission", exercises)
-    if notebook is None:
-        data = {"score": 0, "output": "No notebook (.ipynb) was found in the submission: "
-                "upload your lesson notebook.", "visibility": "visible", "tests": []}
-    else:
-        from . import Plan, grade
-
-        plan = Plan(seed=secrets.randbelow(2 ** 63), only=exercises)
-        (graded,) = grade([str(notebook)], plan=plan, jobs=1, watch=[],
-                          timeout=config.get("timeout", 60.0),
-                          memory_limit=config.get("memory_limit"))
-        data = results(graded, exercises, time.monotonic() - start)
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1), "utf-8")
-    os.replace(tmp, out)
-    return data
-
-
-def main(argv=None):
-    """``python -m nnlessons.grading.gradescope --root ROOT --config FILE`` (run_autograder)."""
-    parser = argparse.ArgumentParser(prog="run_autograder")
-    parser.add_argument("--root", default=os.environ.get("AUTOGRADER_ROOT", "/autograder"))
-    parser.add_argument("--config", required=True)
-    args = parser.parse_args(argv)
-    data = run(args.root, args.config)
-    print(f"score {data['score']}", file=sys.stderr)
+def main(root=None):
+    """Grade ``root/submission`` and write ``root/results/results.json``; returns 0."""
+    root = Path(root or os.environ.get("AUTOGRADER_ROOT", "/autograder"))
+    config = json.loads((root / "source" / "config.json").read_text(encoding="utf-8"))
+    plan = Plan(seed=config["seed"], only=config["exercises"])
+    notebooks = sorted(p for p in (root / "submission").rglob("*.ipynb")
+                       if ".ipynb_checkpoints" not in p.parts)
+    sandbox = Sandbox(memory_limit=config["memory_limit"])
+    note = ""
+    if probe(sandbox):
+        sandbox, note = False, "(graded without the sandbox: not available here)"
+    grades = grade(notebooks, plan=plan, jobs=1, timeout=config["timeout"],
+                   budget=config["budget"], memory_limit=config["memory_limit"],
+                   sandbox=sandbox, watch=()) if notebooks else []
+    data = results(grades, plan, note if notebooks else "no notebook (.ipynb) was submitted")
+    (root / "results").mkdir(parents=True, exist_ok=True)
+    (root / "results" / "results.json").write_text(json.dumps(data, indent=1), "utf-8")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

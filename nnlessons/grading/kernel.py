@@ -1,46 +1,61 @@
 """One learner kernel, driven by the grader: start, run code under a deadline, stop.
 
-The grader runs every submission in a fresh IPython kernel of its own, started in a fresh
-temporary directory, with a memory limit (``RLIMIT_AS``) set before any of the learner's
-code runs. :meth:`KernelSession.run` sends one piece of code and waits for it under a
-wall-clock deadline; when the deadline passes it interrupts the kernel, and if the code
-swallows the ``KeyboardInterrupt`` it kills the kernel's whole process group. Outputs are
-counted, never stored (a submission may print megabytes); only the error of a cell is
-kept, truncated. Results of exercise calls travel back as display messages of one MIME
-type (:data:`RESULT_MIME`) and are returned untouched: judging them is the caller's job.
+The grader runs every submission in a fresh IPython kernel of its own, inside a
+bubblewrap sandbox (:mod:`.sandbox`: read-only system and Python, no network, its own PID
+namespace, its own user id, limits on memory, processes and file size), or, only when
+asked (``--no-sandbox``), as a plain process with a memory limit. :meth:`KernelSession.run`
+sends one piece of code and waits for it under a wall-clock deadline; when the deadline
+passes it interrupts the kernel, and if the code swallows the ``KeyboardInterrupt`` it
+kills the kernel (and, in the sandbox, every process it started). Printed text goes to
+/dev/null in the kernel, other outputs are counted, never stored; only the error of a cell
+is kept, truncated. Results of exercise calls travel back as display messages of one MIME
+type (:data:`RESULT_MIME`), capped in number and size (the grader's memory stays bounded
+whatever the kernel sends: zmq drops messages over :data:`MAX_MESSAGE` bytes), and are
+returned untouched: judging them is the caller's job. A message that cannot be parsed
+ends the run with status ``"malformed"``.
 
-Introduced for instructors (docs/instructors.md); it is not part of any lesson. Left out:
-isolation from the file system, the network and other processes of the same user, which
-needs a container per submission (docs/threat-model.md).
+Introduced for instructors (docs/instructors.md); it is not part of any lesson.
 """
 
+import json
 import os
 import queue
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 
+import zmq
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
 from .kernel_side import RESULT_MIME
+from .sandbox import KERNEL_ENV, RUNTIME
+
+#: Largest message the grader accepts from a kernel (larger ones are dropped by zmq).
+MAX_MESSAGE = 4 * 1024 ** 2
+#: Result records kept per run, and their total size.
+MAX_RECORDS = 400
+MAX_RECORD_BYTES = 32 * 1024 ** 2
 
 #: How long an interrupted kernel may take to stop before it is killed.
 INTERRUPT_GRACE = 2.0
 _MAX_ERROR_CHARS = 2000
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-# Only these variables of the grader's environment reach a kernel (no tokens, no secrets).
-_ENV_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "PYTHONPATH",
-             "VIRTUAL_ENV", "SYSTEMROOT")
+# Without the sandbox, only these variables of the grader's environment reach a kernel.
+_ENV_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "VIRTUAL_ENV",
+             "SYSTEMROOT")
 
 _SETUP = """\
 def _nnlessons_setup(limit):
-    import resource
+    import os, resource, sys
     if limit:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # Printed text is not graded: it goes nowhere (megabytes of it cost nothing).
+    sys.stdout = sys.stderr = open(os.devnull, "w")
 
     def ask_exit():  # exit() and quit() would end the kernel a moment later, at random
         raise SystemExit("exit() does not end the kernel while grading")
@@ -52,14 +67,34 @@ del _nnlessons_setup
 
 
 class _ThisPython(KernelSpecManager):
-    """Always the ipykernel of the grader's own Python, whatever kernels are installed."""
+    """Always the ipykernel of the grader's own Python, whatever kernels are installed;
+    inside the sandbox when ``sandbox`` is given."""
+
+    def __init__(self, sandbox=None, sockets=None, runtime=None, slot=0, **kwargs):
+        super().__init__(**kwargs)
+        self.sandbox, self.sockets, self.runtime, self.slot = sandbox, sockets, runtime, slot
+        self.uid = None
 
     def get_kernel_spec(self, kernel_name):
-        from ipykernel.kernelspec import get_kernel_dict
-
-        spec = {k: v for k, v in get_kernel_dict().items() if k != "kernel_protocol_version"}
-        spec["metadata"] = {}
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                "--HistoryManager.hist_file=:memory:"]
+        spec = {"argv": argv, "display_name": "Python 3 (grading)", "language": "python",
+                "metadata": {}}
+        if self.sandbox is not None:
+            spec["argv"], self.uid = self.sandbox.command(argv, self.sockets, self.runtime,
+                                                          self.slot)
+            spec["interrupt_mode"] = "message"  # a signal would not cross into the sandbox
         return KernelSpec(resource_dir="", **spec)
+
+
+class _Manager(KernelManager):
+    """A kernel manager whose connection file the sandboxed user can read."""
+
+    def write_connection_file(self, **kwargs):
+        super().write_connection_file(**kwargs)
+        uid = self.kernel_spec_manager.uid
+        if uid is not None:
+            os.chown(self.connection_file, uid, uid)
 
 
 def truncate(text, limit=_MAX_ERROR_CHARS):
@@ -82,7 +117,8 @@ class RunResult:
 
     ``status`` is ``"ok"``, ``"error"`` (the code raised), ``"timeout"`` (stopped by an
     interrupt; the kernel still works), ``"killed"`` (it ignored the interrupt and the
-    kernel was killed) or ``"died"`` (the kernel process ended by itself).
+    kernel was killed), ``"died"`` (the kernel process ended by itself) or
+    ``"malformed"`` (it sent a message the grader could not parse; the kernel was killed).
     """
 
     status: str
@@ -90,17 +126,23 @@ class RunResult:
     output_bytes: int = 0
     seconds: float = 0.0
     results: list = field(default_factory=list)
+    dropped: int = 0
 
 
 class KernelSession:
-    """A learner kernel in its own temporary directory.
+    """A learner kernel with a private home, in the sandbox unless ``sandbox`` is None.
 
     Parameters
     ----------
     memory_limit : int or None
         Bytes of address space the kernel may use (``RLIMIT_AS``); None for no limit.
-    env : dict, optional
-        Extra environment variables for the kernel.
+    sandbox : Sandbox or None
+        Where the kernel runs (:class:`~nnlessons.grading.sandbox.Sandbox`); None runs it
+        as a plain process of the grader's user (``--no-sandbox``).
+    runtime : str
+        The folder holding the kernel-side code (``_nlgrade``).
+    slot : int
+        Which of the kernels running at once this is (its user id in the sandbox).
     startup_timeout : float, default 60
         Seconds to wait for the kernel to answer after it starts.
 
@@ -111,13 +153,22 @@ class KernelSession:
     'ok'
     """
 
-    def __init__(self, memory_limit=None, env=None, startup_timeout=60.0):
+    def __init__(self, memory_limit=None, sandbox=None, runtime=None, slot=0, env=None,
+                 startup_timeout=60.0):
         self.memory_limit = memory_limit
+        self.sandbox = sandbox
+        self.runtime = runtime
+        self.slot = slot
         self.extra_env = dict(env or {})
         self.startup_timeout = startup_timeout
         self.workdir = self._root = None
         self._manager = None
         self._client = None
+
+    @property
+    def runtime_path(self):
+        """Where the kernel sees the runtime folder."""
+        return RUNTIME if self.sandbox is not None else self.runtime
 
     def __enter__(self):
         self.start()
@@ -127,18 +178,18 @@ class KernelSession:
         self.close()
 
     def _environment(self):
+        if self.sandbox is not None:  # bwrap clears it and sets the kernel's own
+            return {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         env = {k: v for k, v in os.environ.items() if k in _ENV_KEEP or k.startswith("LC_")}
-        env.update(PYTHONHASHSEED="0", PYTHONNOUSERSITE="1", PYTHONDONTWRITEBYTECODE="1",
-                   IPYTHONDIR=os.path.join(self._root, "ipython"),
-                   OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+        env.update(KERNEL_ENV, IPYTHONDIR=os.path.join(self._root, "ipython"))
         env.update(self.extra_env)
         return env
 
-    def start(self, files=(), attempts=3):
-        """Start a fresh kernel in a fresh temporary directory holding copies of ``files``.
+    def start(self, attempts=3):
+        """Start a fresh kernel with a fresh private folder.
 
-        The kernel talks to the grader over Unix sockets in a sibling directory (no TCP
-        port, so no race for free ports when many kernels start at once).
+        The kernel talks to the grader over Unix sockets in a private directory (no TCP
+        port, no network needed, no race for free ports).
 
         Raises
         ------
@@ -148,26 +199,32 @@ class KernelSession:
         for attempt in range(1, attempts + 1):
             self.close()
             self._root = tempfile.mkdtemp(prefix="nnlessons-grade-")
+            os.chmod(self._root, 0o755)
             self.workdir = os.path.join(self._root, "work")
             sockets = os.path.join(self._root, "kernel")
             os.mkdir(self.workdir)
             os.mkdir(sockets, mode=0o700)
-            for path in files:
-                shutil.copyfile(path, os.path.join(self.workdir, os.path.basename(path)))
-            self._manager = KernelManager(
-                kernel_name="python3", kernel_spec_manager=_ThisPython(),
+            specs = _ThisPython(self.sandbox, sockets, self.runtime, self.slot)
+            if self.sandbox is not None:
+                specs.get_kernel_spec("python3")
+                os.chown(sockets, specs.uid, specs.uid)
+            self._manager = _Manager(
+                kernel_name="python3", kernel_spec_manager=specs,
                 transport="ipc", ip=os.path.join(sockets, "ipc"),
                 connection_file=os.path.join(sockets, "connection.json"))
             try:
                 self._manager.start_kernel(
                     cwd=self.workdir, env=self._environment(),
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    extra_arguments=["--HistoryManager.hist_file=:memory:"])
-                self._client = self._manager.client()
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                context = zmq.Context()
+                context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE)
+                context.setsockopt(zmq.RCVHWM, 64)
+                self._context = context
+                self._client = self._manager.client(context=context)
                 self._client.start_channels()
                 self._client.wait_for_ready(timeout=self.startup_timeout)
-                setup = self.run(_SETUP.format(limit=self.memory_limit),
-                                 timeout=self.startup_timeout)
+                limit = None if self.sandbox is not None else self.memory_limit
+                setup = self.run(_SETUP.format(limit=limit), timeout=self.startup_timeout)
                 if setup.status != "ok":
                     raise RuntimeError(f"the setup code failed: {setup.error}")
                 return
@@ -197,6 +254,7 @@ class KernelSession:
         if not self.alive():
             return RunResult("died", "the kernel is not running")
         start = time.monotonic()
+        timeout = max(float(timeout), 0.01)
         msg_id = self._client.execute(code, silent=False, store_history=False,
                                       allow_stdin=False, stop_on_error=False)
         result = RunResult("ok")
@@ -207,20 +265,23 @@ class KernelSession:
             except Exception:  # the kernel died at the same moment
                 pass
             status = self._collect(msg_id, time.monotonic() + INTERRUPT_GRACE, result)
-            if status == "late":
+            if status in ("late", "malformed"):
                 self.kill()
-                status = "killed"
+                status = "killed" if status == "late" else status
             elif status == "idle":
                 status = "timeout"
             result.error = f"stopped after {timeout:g} s (the time limit)"
         elif status == "idle":
             status = "error" if result.error else "ok"
+        elif status == "malformed":
+            self.kill()
         result.status = status
         result.seconds = time.monotonic() - start
         return result
 
     def _collect(self, msg_id, deadline, result):
         """Read the kernel's messages for ``msg_id`` until it is idle, dies or is late."""
+        size = 0
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -232,35 +293,61 @@ class KernelSession:
                     result.error = result.error or "the kernel died"
                     return "died"
                 continue
-            if msg["parent_header"].get("msg_id") != msg_id:
-                continue
-            kind, content = msg["msg_type"], msg["content"]
+            except Exception as err:  # not JSON, a bad signature, a broken frame
+                result.error = f"the kernel sent a message the grader could not read " \
+                               f"({type(err).__name__})"
+                return "malformed"
+            try:
+                if type(msg) is not dict or type(msg.get("content")) is not dict:
+                    raise TypeError("not a message")
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                kind, content = msg["msg_type"], msg["content"]
+            except (KeyError, TypeError, AttributeError) as err:
+                result.error = f"the kernel sent a malformed message ({type(err).__name__})"
+                return "malformed"
             if kind == "status" and content.get("execution_state") == "idle":
                 return "idle"
             if kind == "stream":
-                result.output_bytes += len(content.get("text", ""))
+                result.output_bytes += len(str(content.get("text", "")))
             elif kind == "error":
-                text = "\n".join(content.get("traceback") or []) or (
-                    f"{content.get('ename')}: {content.get('evalue')}")
+                tb = content.get("traceback")
+                text = "\n".join(map(str, tb[:50])) if type(tb) is list and tb else (
+                    f"{str(content.get('ename'))[:200]}: {str(content.get('evalue'))[:2000]}")
                 result.error = truncate(text)
             elif kind in ("display_data", "execute_result", "update_display_data"):
-                data = content.get("data") or {}
+                data = content.get("data")
+                data = data if type(data) is dict else {}
                 if RESULT_MIME in data:
-                    result.results.append(data[RESULT_MIME])
+                    record = data[RESULT_MIME]
+                    cost = len(json.dumps(record)) if len(result.results) < MAX_RECORDS else 0
+                    if len(result.results) < MAX_RECORDS and size + cost <= MAX_RECORD_BYTES:
+                        result.results.append(record)
+                        size += cost
+                    else:
+                        result.dropped += 1
                 else:
-                    result.output_bytes += sum(len(str(v)) for v in data.values())
+                    result.output_bytes += sum(len(str(v)[:MAX_MESSAGE]) for v in data.values())
 
     def kill(self):
-        """Kill the kernel's process group at once."""
+        """Kill the kernel at once (in the sandbox: with every process it started)."""
         if self._client is not None:
-            self._client.stop_channels()
-            self._client = None
+            try:
+                self._client.stop_channels()
+            finally:
+                self._client = None
         if self._manager is not None:
             try:
                 if self._manager.has_kernel:
                     self._manager.shutdown_kernel(now=True)
+            except Exception:  # already gone
+                pass
             finally:
                 self._manager = None
+        context = getattr(self, "_context", None)
+        if context is not None:
+            context.destroy(linger=0)
+            self._context = None
 
     def close(self):
         """Kill the kernel and remove its temporary directories."""

@@ -2,30 +2,72 @@
 
 A :class:`Plan` is built once per batch, in the grader's process, before any learner code
 runs. For each exercise of the bank (:data:`nnlessons.exercises.EXERCISES`, in bank order)
-it holds the public and hidden cases (hidden ones drawn from a fixed ``seed``, so two runs
-grade alike) and their encoded arguments, the only thing a learner's kernel ever receives.
-:meth:`Plan.judge` turns the kernel's untrusted replies into a
-:class:`~nnlessons.exercises.report.Report`: replies are decoded strictly and judged with
-the bank's judges against expected values computed here, from the reference. Expected
-values of hidden cases therefore never exist in a learner's kernel.
+it holds the public and hidden cases (hidden ones drawn from ``seed``: a fresh secret one
+by default, recorded in the instructor's report; the same seed regrades alike) and their
+encoded arguments, the only thing a learner's kernel ever receives. :meth:`Plan.judge`
+turns the kernel's untrusted replies into a :class:`~nnlessons.exercises.report.Report`:
+replies are decoded strictly and judged with the bank's judges against expected values
+computed here, from the reference. Expected values of hidden cases therefore never exist
+in a learner's kernel.
 
-:meth:`Plan.assigned` decides which exercises a notebook is graded on: every exercise of
-the lessons whose exercise cells (nbgrader ``grade_id``) it contains, else of the lesson
-named like the file, else of the exercises it defines. Deleting one exercise's cells does
-not remove that exercise from the total.
+:meth:`Plan.assigned` decides which exercises a notebook is graded on, from the
+instructor's side only: the exercises given (``--exercises``), else those of the lesson the
+file is named after (``01_neuron.ipynb``, in any folder). Nothing inside the submission
+(nbgrader ``grade_id`` tags, the functions it defines) changes that set; an exercise the
+notebook lacks scores 0.
+
+:func:`definitions` and :func:`own_cell` pick what of a notebook runs while grading one
+exercise: the import, function and class statements of the other cells, and the
+exercise's own cell (the last one defining the function) in full. :data:`STUBS` holds the
+numpy-only versions of the package functions an exercise may be allowed to use (the
+kernel has no ``nnlessons``).
 
 Introduced for instructors (docs/instructors.md); not part of any lesson.
 """
 
-import re
+import ast
+import dataclasses
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from .._validation import check_int
-from ..exercises.report import Report
+from ..exercises.report import CaseResult, Report
 from ..exercises.runner import encode_case, failed_case, judge_encoded
 
-_DEF = re.compile(r"^def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
+#: numpy-only versions of the package functions an exercise may use while grading.
+STUBS = {
+    "sigmoid": "def sigmoid(z):\n"
+               "    z = np.asarray(z, dtype=float)\n"
+               "    with np.errstate(over='ignore'):\n"
+               "        s = 1.0 / (1.0 + np.exp(-z))\n"
+               "    return s[()] if s.ndim == 0 else s\n",
+    "tanh": "def tanh(z):\n"
+            "    t = np.tanh(np.asarray(z, dtype=float))\n"
+            "    return t[()] if t.ndim == 0 else t\n",
+    "relu": "def relu(z):\n"
+            "    r = np.maximum(np.asarray(z, dtype=float), 0.0)\n"
+            "    return r[()] if r.ndim == 0 else r\n",
+    "identity": "def identity(z):\n"
+                "    r = np.array(z, dtype=float)\n"
+                "    return r[()] if r.ndim == 0 else r\n",
+    "softmax": "def softmax(z):\n"
+               "    z = np.asarray(z, dtype=float)\n"
+               "    e = np.exp(z - z.max(axis=-1, keepdims=True))\n"
+               "    return e / e.sum(axis=-1, keepdims=True)\n",
+    "mse": "def mse(y_true, y_pred):\n"
+           "    d = np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float)\n"
+           "    return float(np.mean(d ** 2))\n",
+}
+
+#: Failure kind of a case answered with the package's own code.
+FORBIDDEN = "forbidden"
+_NOT_ALLOWED = ("PackageNotAllowed", "PackageImportNotAllowed")
+
+
+def new_seed():
+    """A fresh secret seed for the hidden cases."""
+    return secrets.randbelow(2 ** 32)
 
 
 @dataclass(frozen=True)
@@ -36,6 +78,29 @@ class ExercisePlan:
     cases: tuple
     payloads: tuple
 
+    @property
+    def public(self):
+        """(index, payload) of the public cases."""
+        return [(i, p) for i, (c, p) in enumerate(zip(self.cases, self.payloads,
+                                                      strict=True)) if c.public]
+
+    @property
+    def hidden(self):
+        """(index, payload) of the hidden cases."""
+        return [(i, p) for i, (c, p) in enumerate(zip(self.cases, self.payloads,
+                                                      strict=True)) if not c.public]
+
+
+def forbidden_case(case, name, used, allowed=()):
+    """A failed case of kind ``forbidden``: the answer used the package's own code."""
+    used = ", ".join(sorted(used)) or "functions"
+    may = (f" (it may use only {', '.join('nl.' + a for a in allowed)})" if allowed else "")
+    message = (f"your `{name}` calls the package's {used}: write it with numpy{may}")
+    fields = {f.name for f in dataclasses.fields(CaseResult)}
+    if "kind" in fields:
+        return CaseResult(case.label, False, message, kind=FORBIDDEN)
+    return CaseResult(case.label, False, message)
+
 
 class Plan:
     """The exercises to grade, their cases, and the judging of replies.
@@ -44,27 +109,27 @@ class Plan:
     ----------
     exercises : dict of str to Exercise, optional
         The bank (default :data:`nnlessons.exercises.EXERCISES`).
-    seed : int, default 0
-        The seed of the hidden cases.
+    seed : int, optional
+        The seed of the hidden cases (default: a fresh secret one, :attr:`seed`).
     only : sequence of str, optional
         Exercise names, lesson names ("01_neuron") or lesson numbers ("01") to grade every
-        submission on, instead of detecting them per notebook.
+        submission on, instead of the lesson named by each file.
 
     Examples
     --------
     >>> plan = Plan(seed=0, only=["00"])
-    >>> plan.assigned({"cells": []}, "anything.ipynb")
+    >>> plan.assigned("anything.ipynb")
     ['double']
     >>> report = plan.judge("double", [{"exercise": "double", "missing": True}])
     >>> report.n_passed, report.cases[0].message
     (0, 'the notebook defines no function named double')
     """
 
-    def __init__(self, exercises=None, seed=0, only=None):
+    def __init__(self, exercises=None, seed=None, only=None):
         if exercises is None:
             from ..exercises import EXERCISES as exercises
         self.exercises = dict(exercises)
-        self.seed = check_int(seed, "seed", minimum=0)
+        self.seed = new_seed() if seed is None else check_int(seed, "seed", minimum=0)
         self.items = {}
         for name, exercise in self.exercises.items():
             cases = tuple(exercise.cases(hidden=True, seed=self.seed))
@@ -89,40 +154,21 @@ class Plan:
         """The lessons the exercises ``names`` belong to."""
         return {self.exercises[n].lesson for n in names if n in self.exercises}
 
-    def assigned(self, notebook, filename):
-        """The names of the exercises ``notebook`` is graded on, in bank order.
+    def assigned(self, filename):
+        """The names of the exercises a submission called ``filename`` is graded on.
 
-        Parameters
-        ----------
-        notebook : dict
-            The notebook (nbformat 4 structure).
-        filename : str
-            Its file name, used when it contains no exercise cells.
+        The instructor's ``only``, else every exercise of the lesson the file is named
+        after; the submission's content never changes it. In bank order.
         """
         if self.only is not None:
             return list(self.only)
-        lessons = self.lessons_of(self._grade_ids(notebook))
-        if not lessons:
-            stem = Path(filename).stem
-            lessons = {ex.lesson for ex in self.exercises.values() if ex.lesson == stem}
-        if not lessons:
-            lessons = self.lessons_of(self._defined(notebook))
-        return [n for n, ex in self.exercises.items() if ex.lesson in lessons]
+        stem = Path(str(filename)).stem
+        return [n for n, ex in self.exercises.items() if ex.lesson == stem]
 
-    def _grade_ids(self, notebook):
-        found = set()
-        for cell in notebook.get("cells", []):
-            grade_id = (cell.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
-            if isinstance(grade_id, str):
-                found.add(grade_id.removeprefix("check_"))
-        return found & set(self.exercises)
-
-    def _defined(self, notebook):
-        found = set()
-        for cell in notebook.get("cells", []):
-            if cell.get("cell_type") == "code":
-                found.update(_DEF.findall(_text(cell.get("source", ""))))
-        return found & set(self.exercises)
+    def stub_source(self, name):
+        """numpy-only source of the package functions exercise ``name`` may use."""
+        allowed = getattr(self.exercises[name], "allowed", ())
+        return "".join(STUBS[a] for a in allowed if a in STUBS)
 
     def judge(self, name, records, failure="no answer came back from the notebook"):
         """Judge the kernel's ``records`` for exercise ``name``.
@@ -140,11 +186,17 @@ class Plan:
         Report
         """
         item = self.items[name]
-        missing = any(type(r) is dict and r.get("missing") is True for r in records)
+        allowed = tuple(getattr(item.exercise, "allowed", ()))
+        mine = [r for r in records if type(r) is dict and r.get("exercise") == name]
+        missing = any(r.get("missing") is True for r in mine)
+        used = set()
+        for record in mine:
+            touched = record.get("touched")
+            if type(touched) is list:  # learner-chosen strings: only the package's names
+                used.update(t if t in _package_names() else "code"
+                            for t in touched[:20] if type(t) is str)
         replies = {}
-        for record in records:
-            if type(record) is not dict or record.get("exercise") != name:
-                continue
+        for record in mine:
             index = record.get("case")
             if type(index) is int and 0 <= index < len(item.cases):
                 replies.setdefault(index, record)
@@ -152,11 +204,17 @@ class Plan:
         for index, case in enumerate(item.cases):
             record = replies.get(index)
             if record is None:
+                if missing and used:
+                    results.append(forbidden_case(case, name, used, allowed))
+                    continue
                 reason = (f"the notebook defines no function named {name}" if missing
                           else failure)
                 results.append(failed_case(case, reason))
-            else:
-                results.append(self._judge_one(item.exercise, case, record))
+                continue
+            result = self._judge_one(item.exercise, case, record)
+            if not result.passed and (used or _not_allowed(record)):
+                result = forbidden_case(case, name, used, allowed)
+            results.append(result)
         return Report(name, results, points=item.exercise.points)
 
     @staticmethod
@@ -170,5 +228,113 @@ class Plan:
             return failed_case(case, f"the answer could not be judged ({type(error).__name__})")
 
 
-def _text(source):
-    return "".join(source) if isinstance(source, list) else str(source)
+def _package_names():
+    """The names of ``nnlessons`` and its parts (the only words kept from the kernel)."""
+    import sys
+
+    names = set()
+    for module_name, module in list(sys.modules.items()):
+        if module_name == "nnlessons" or module_name.startswith("nnlessons."):
+            names.add(module_name.removeprefix("nnlessons."))
+            names.update(n for n in vars(module) if not n.startswith("__"))
+    return names
+
+
+def _not_allowed(record):
+    reply = record.get("reply")
+    return type(reply) is str and any(f'"error": "{n}"' in reply for n in _NOT_ALLOWED)
+
+
+# --- what of a notebook runs while grading one exercise -------------------------------------
+
+_KEEP = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def python_source(source):
+    """A cell's source as plain Python (IPython magics and ``!`` lines turned into calls)."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        return TransformerManager().transform_cell(source)
+    except Exception:  # IPython missing, or a cell it cannot transform: use it as it is
+        return source
+
+
+def _parse(source):
+    try:
+        return ast.parse(python_source(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _defines(tree, name):
+    return tree is not None and any(
+        isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name
+        for n in tree.body)
+
+
+def own_cell(cells, name):
+    """The (number, source) of the last code cell defining function ``name``, or None."""
+    found = None
+    for number, source in cells:
+        if f"def {name}" in source and _defines(_parse(source), name):
+            found = (number, source)
+    return found
+
+
+def _bound(node):
+    """The names an import statement binds (None for ``import *``)."""
+    names = set()
+    for alias in node.names:
+        if alias.name == "*":
+            return None
+        names.add(alias.asname or alias.name.split(".")[0])
+    return names
+
+
+def _used(trees):
+    names = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+    return names
+
+
+def definitions(cells, skip=None, own=None):
+    """The function and class statements of ``cells`` (except cell ``skip``), and the
+    import statements that bind a name those (or the ``own`` cell's source) use.
+
+    Imports nothing needs (``matplotlib.pyplot as plt`` for plots) are left out: they cost
+    time and, under a small memory limit, address space.
+
+    Returns
+    -------
+    list of (int, str)
+        One per statement: its cell number and its source, on the same line as in the
+        cell (so that error messages name the learner's lines).
+    """
+    parsed = []
+    for number, source in cells:
+        if number == skip or not any(w in source for w in ("def ", "class ", "import ")):
+            continue
+        tree = _parse(source)
+        if tree is not None:
+            parsed.append((number, python_source(source).splitlines(True), tree))
+    bodies = [n for _, _, tree in parsed for n in tree.body
+              if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    own_tree = _parse(own) if own else None
+    used = _used(bodies + ([own_tree] if own_tree is not None else []))
+    out = []
+    for number, lines, tree in parsed:
+        for node in tree.body:
+            if not isinstance(node, _KEEP):
+                continue
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound = _bound(node)
+                if bound is not None and not bound & used:
+                    continue
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            text = "\n" * (first - 1) + "".join(lines[first - 1:node.end_lineno])
+            out.append((number, text))
+    return out

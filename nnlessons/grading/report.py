@@ -19,16 +19,23 @@ import html
 import json
 import sys
 import time
+import unicodedata
 from pathlib import Path
+
+# Spreadsheet formula prefixes (OWASP, CSV injection): such a cell gets a leading quote.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 STATUS_TEXT = {
     "ok": "The notebook ran from top to bottom.",
     "error": "Some cells raised errors; the rest of the notebook still ran.",
     "timeout": "Some code was stopped at the time limit.",
+    "memory": "Some code ran out of memory (the memory limit of grading).",
     "kernel-died": ("The notebook's Python process died (os._exit, a crash); exercises "
                     "not graded by then score 0."),
     "no-exercises": "No exercise of the course was found in this notebook.",
     "unreadable": "This file could not be read as a notebook.",
+    "refused": ("This file was not read: it is not a regular notebook file (a link, a "
+                "FIFO, a device) or it is too large."),
     "grader-error": "The grader failed on this notebook; your instructor will look into it.",
 }
 
@@ -44,40 +51,48 @@ def fmt(points):
     return f"{points:.2f}".rstrip("0").rstrip(".")
 
 
-def columns(names, order=None):
-    """The exercise columns of a batch: the exercises in ``names`` (those some row is graded
-    on), in ``order`` (default: the bank's order), then any others alphabetically."""
-    if order is None:
-        from ..exercises import EXERCISES as order
-    seen, order = set(names), list(order)
-    return [n for n in order if n in seen] + sorted(seen - set(order))
+def printable(text):
+    """``text`` with control characters (and bidirectional overrides) escaped.
 
-
-def csv_row(grade):
-    """One submission's cells of grades.csv, as text (the JSON report stores them too, so
-    that ``nnlessons merge`` writes the same bytes as one run).
+    For terminals, Markdown and HTML: an escape sequence or a carriage return in a file
+    name or a message can neither recolour a terminal nor forge a line.
 
     Examples
     --------
-    >>> from nnlessons.grading import SubmissionGrade
-    >>> csv_row(SubmissionGrade("ann.ipynb", "ann.ipynb", status="unreadable"))
-    {'submission': 'ann.ipynb', 'scores': {}, 'total': '0', 'max': '0', 'status': 'unreadable'}
+    >>> printable("ann\\r\\x1b[2Kbo\\u202e.ipynb")
+    'ann\\\\r\\\\x1b[2Kbo\\\\u202e.ipynb'
     """
-    return {"submission": grade.submission,
-            "scores": {name: fmt(r.earned) for name, r in grade.reports.items()},
-            "total": fmt(grade.total), "max": fmt(grade.max), "status": grade.status}
+    out = []
+    for char in str(text):
+        if char in "\n\r\t" or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            code = ord(char)
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(
+                char, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"))
+        else:
+            out.append(char)
+    return "".join(out)
 
 
-def write_csv_rows(rows, path, order=None):
-    """Write grades.csv from :func:`csv_row` rows, in the order given."""
-    names = columns({name for row in rows for name in row["scores"]}, order)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["submission", *names, "total", "max", "status"])
-        for row in rows:
-            scores = [row["scores"].get(n, "") for n in names]
-            writer.writerow([row["submission"], *scores, row["total"], row["max"],
-                             row["status"]])
+def csv_cell(text):
+    """A text cell for grades.csv, neutralised against spreadsheet formulas (OWASP).
+
+    Examples
+    --------
+    >>> csv_cell("=HYPERLINK(1)"), csv_cell("@sum"), csv_cell("ann.ipynb")
+    ("'=HYPERLINK(1)", "'@sum", 'ann.ipynb')
+    """
+    text = str(text)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def columns(grades, order=None):
+    """The exercise columns of a batch: every exercise some row is graded on, in ``order``
+    (default: the bank's order)."""
+    if order is None:
+        from ..exercises import EXERCISES as order
+    seen = {name for grade in grades for name in grade.reports}
+    order = list(order)
+    return [n for n in order if n in seen] + sorted(seen - set(order))
 
 
 def write_csv(grades, path, order=None):
@@ -101,7 +116,14 @@ def write_csv(grades, path, order=None):
     submission,total,max,status
     ann.ipynb,0,0,unreadable
     """
-    write_csv_rows([csv_row(g) for g in grades], path, order)
+    names = columns(grades, order)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["submission", *names, "total", "max", "status"])
+        for g in grades:
+            scores = [fmt(g.reports[n].earned) if n in g.reports else "" for n in names]
+            writer.writerow([csv_cell(printable(g.submission)), *scores, fmt(g.total),
+                             fmt(g.max), csv_cell(g.status)])
 
 
 def hidden_reason(kind):
@@ -170,17 +192,17 @@ def feedback_markdown(grade):
     - ✓ relu(-0.5): right
     - ✗ hidden case 1 (zeros): wrong value
     """
-    out = [f"# Feedback: {grade.submission}", "",
+    out = [f"# Feedback: {_md(grade.submission)}", "",
            f"**Score: {fmt(grade.total)} / {fmt(grade.max)}**", "",
            STATUS_TEXT.get(grade.status, grade.status), ""]
     if grade.reports:
         out += ["| Exercise | Points | Cases right |", "|---|---|---|"]
         for name, r in grade.reports.items():
-            out.append(f"| `{name}` | {fmt(r.earned)} / {fmt(r.points)} | "
+            out.append(f"| `{_md(name)}` | {fmt(r.earned)} / {fmt(r.points)} | "
                        f"{r.n_passed} of {len(r.cases)} |")
         out.append("")
     for name, r in grade.reports.items():
-        out += [f"## `{name}`: {fmt(r.earned)} / {fmt(r.points)}", ""]
+        out += [f"## `{_md(name)}`: {fmt(r.earned)} / {fmt(r.points)}", ""]
         out += [f"- {'✓' if kind == 'ok' else '✗'} {_md(text)}" for kind, text in case_lines(r)]
         out.append("")
     notes = _notes(grade)
@@ -190,15 +212,21 @@ def feedback_markdown(grade):
 
 
 def _md(text):
-    """Escape text for Markdown (a learner's message must not inject markup)."""
-    for char in "\\`*_[]<>|#":
+    """Escape text for Markdown (a learner's message must not inject markup or lines)."""
+    text = printable(str(text).replace("\n", " "))
+    for char in "\\`*_[]<>|#&~":
         text = text.replace(char, "\\" + char)
-    return text.replace("\n", " ")
+    return text
+
+
+def _e(text):
+    """Escape text for HTML, control characters included."""
+    return html.escape(printable(text))
 
 
 def feedback_html(grade):
     """The learner's feedback as a standalone HTML page."""
-    e = html.escape
+    e = _e
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Feedback: "
              f"{e(grade.submission)}</title><style>body{{font-family:sans-serif;"
              "max-width:50em;margin:2em auto}.ok{color:#1a7f37}.bad{color:#cf222e}"
@@ -244,34 +272,58 @@ def write_feedback(grades, folder, formats=("md",)):
     return written
 
 
-def report_data(grades, settings=None, positions=None, batch=None):
-    """Everything about a batch as JSON-able data (for the instructor).
-
-    ``positions`` are the rows' places in the whole batch and ``batch`` describes the batch
-    (for a shard: its digest, size and ``[K, N]``); :mod:`.shards` merges such parts.
-    """
+def report_data(grades, settings=None):
+    """Everything about a batch as JSON-able data (for the instructor)."""
     rows = []
-    positions = range(len(grades)) if positions is None else positions
-    for g, index in zip(grades, positions, strict=True):
+    for g in grades:
         rows.append({
-            "index": index, "csv": csv_row(g),
             "submission": g.submission, "path": g.path, "status": g.status,
             "total": round(g.total, 4), "max": g.max, "seconds": round(g.seconds, 2),
             "events": g.events,
             "exercises": {name: {
                 "points": r.points, "score": round(r.earned, 4), "passed": r.n_passed,
-                "cases": [{"label": c.label, "passed": c.passed, "message": c.message}
+                "cases": [{"label": c.label, "passed": c.passed, "message": c.message,
+                           "kind": str(c.kind), "public": c.public}
                           for c in r.cases]} for name, r in g.reports.items()}})
-    data = {"settings": settings or {}, "submissions": rows}
-    if batch is not None:
-        data["batch"] = batch
-    return data
+    return {"settings": settings or {}, "submissions": rows}
 
 
-def write_json(grades, path, settings=None, positions=None, batch=None):
+def write_json(grades, path, settings=None):
     """Write :func:`report_data` to ``path``."""
-    data = report_data(grades, settings, positions, batch)
-    Path(path).write_text(json.dumps(data, indent=1), "utf-8")
+    Path(path).write_text(json.dumps(report_data(grades, settings), indent=1), "utf-8")
+
+
+def read_json(path):
+    """Read a report written by :func:`write_json`: ``(settings, grades)``.
+
+    The grades carry their reports (cases passed or not, messages), enough to write the
+    same grades.csv again (:func:`write_csv`), for instance from shards
+    (``nnlessons merge``).
+
+    Raises
+    ------
+    ValueError
+        When the file is not such a report.
+    """
+    from ..exercises.report import CaseResult, Kind, Report
+    from .runner import SubmissionGrade
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        grades = []
+        for row in data["submissions"]:
+            grade = SubmissionGrade(row["submission"], row["path"], status=row["status"],
+                                    events=row["events"], seconds=row["seconds"])
+            for name, ex in row["exercises"].items():
+                cases = [CaseResult(c["label"], bool(c["passed"]), c["message"],
+                                    Kind(c["kind"]), bool(c["public"]))
+                         for c in ex["cases"]]
+                grade.reports[name] = Report(name, cases, points=ex["points"])
+            grades.append(grade)
+        return data["settings"], grades
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ValueError(f"{path} is not a report of nnlessons grade --json: "
+                         f"{type(err).__name__}: {err}") from None
 
 
 class Progress:
@@ -299,7 +351,7 @@ class Progress:
         if not self.enabled:
             return
         elapsed = time.monotonic() - self.start
-        line = (f"{grade.submission}: {fmt(grade.total)} / {fmt(grade.max)} "
+        line = (f"{printable(grade.submission)}: {fmt(grade.total)} / {fmt(grade.max)} "
                 f"({grade.status}, {grade.seconds:.1f} s)")
         if self.tty:
             filled = int(20 * self.done / max(self.total, 1))

@@ -1,24 +1,35 @@
-"""Grade submissions: run each notebook in its own kernel, then call its exercise functions.
+"""Grade submissions: each exercise's cells run in a sandboxed kernel, judged here.
 
-:func:`grade_submission` reads a submission (never writing to it), starts a fresh kernel
-in a fresh temporary directory holding a copy, runs every code cell under a per-cell time
-limit (a cell that raises does not stop the run), then sends each assigned exercise's
-cases to the same kernel and judges the replies in this process (:mod:`.plan`).
+:func:`grade_submission` reads a submission (never writing to it; only a regular file up
+to ``max_bytes``, opened without following symlinks: anything else is a ``refused`` row),
+starts a fresh sandboxed kernel (:mod:`.kernel`, :mod:`.sandbox`) and grades each assigned
+exercise in two phases (:mod:`.kernel_side`): first, for every exercise, its own cell runs
+in a fresh namespace (after the notebook's definitions) with a ``nnlessons`` that holds
+only what the exercise may use, and its public cases are answered; then the hidden cases.
+Replies are judged in this process (:mod:`.plan`). The rest of the notebook (plots,
+explorers, check cells) is not run: only the exercises count.
 
 What happens when things go wrong:
 
 - a cell or an exercise exceeds the time limit: the kernel is interrupted; if the code
-  swallows the interrupt, the kernel is killed, a fresh one replays the notebook without
-  the offending cell, and grading goes on (at most ``max_restarts`` times);
+  swallows the interrupt, the kernel is killed and a fresh one takes over the remaining
+  exercises (at most ``max_restarts`` times);
+- the whole submission exceeds its time ``budget``: what is not graded by then scores 0;
+- the kernel runs out of memory (``MemoryError``): status ``memory``;
 - the kernel dies by itself (``os._exit``, a crash): the exercises not yet graded fail;
-- the notebook cannot be read: status ``unreadable``, score 0.
+- the kernel sends a message the grader cannot read: status ``error``, the rest fails;
+- the notebook cannot be read: status ``unreadable``; it is not a regular file or is too
+  large: status ``refused``; score 0.
 
 A batch of submissions is :func:`nnlessons.grading.batch.grade`.
 
 Introduced for instructors (docs/instructors.md); not part of any lesson.
 """
 
+import dataclasses
 import json
+import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +37,18 @@ from pathlib import Path
 from .._validation import check_int, check_positive
 from .kernel import KernelSession, truncate
 from .kernel_side import call_code
+from .plan import definitions, own_cell
 
 #: The statuses, from best to worst; a submission's status is the worst that happened.
-STATUSES = ("ok", "error", "timeout", "kernel-died", "no-exercises", "unreadable",
-            "grader-error")
+STATUSES = ("ok", "error", "timeout", "memory", "kernel-died", "no-exercises", "unreadable",
+            "refused", "grader-error")
 DEFAULT_MEMORY_LIMIT = 2 * 1024 ** 3
+DEFAULT_BUDGET = 300.0
+DEFAULT_MAX_BYTES = 20 * 1024 ** 2
+
+
+class Refused(ValueError):
+    """A submission path that is not read: not a regular file, or too large."""
 
 
 @dataclass
@@ -75,8 +93,48 @@ class SubmissionGrade:
             self.status = status
 
 
-def read_notebook(path):
-    """Read a notebook file, or raise ValueError saying why it is not one.
+def read_bytes(path, max_bytes=DEFAULT_MAX_BYTES):
+    """The bytes of ``path``, if it is a regular file of at most ``max_bytes``.
+
+    Opened with ``O_NOFOLLOW | O_NONBLOCK`` (a symlink, a FIFO or a device never blocks
+    or redirects the read), checked with ``fstat``, read up to ``max_bytes + 1``.
+
+    Raises
+    ------
+    Refused
+        For a symlink, anything but a regular file, or a file over ``max_bytes``.
+    ValueError
+        When it cannot be opened at all.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        if os.path.islink(path):
+            raise Refused("a symbolic link, not a notebook file") from None
+        raise ValueError(f"not a readable notebook: {err.strerror}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused("not a regular file (a FIFO, a device or a folder)")
+        if info.st_size > max_bytes:
+            raise Refused(f"larger than the limit of {max_bytes} bytes")
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > max_bytes:
+            raise Refused(f"larger than the limit of {max_bytes} bytes")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_notebook(path, max_bytes=DEFAULT_MAX_BYTES):
+    """Read a notebook file, or raise ValueError (:class:`Refused`) saying why not.
 
     Returns
     -------
@@ -84,9 +142,10 @@ def read_notebook(path):
         ``{"cells": [{"cell_type", "source", "metadata"}, ...]}`` with ``source`` joined
         into one string, checked so that later steps can trust its shape.
     """
+    raw = read_bytes(path, max_bytes)
     try:
-        data = json.loads(Path(path).read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as err:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise ValueError(f"not a readable notebook: {type(err).__name__}: {err}") from None
     if type(data) is not dict or type(data.get("cells")) is not list:
         raise ValueError("not a notebook: no list of cells")
@@ -112,72 +171,144 @@ def _code_cells(notebook):
 
 
 class _Run:
-    """The state of one submission's grading (kernel, skipped cells, restarts)."""
+    """The state of one submission's grading (kernel, restarts, time budget)."""
 
-    def __init__(self, path, grade, plan, timeout, memory_limit, env, max_restarts):
-        self.path, self.grade, self.plan = Path(path), grade, plan
+    def __init__(self, grade, plan, timeout, budget, kernel_options, max_restarts):
+        self.grade, self.plan = grade, plan
         self.timeout, self.max_restarts = timeout, max_restarts
-        self.kernel = KernelSession(memory_limit=memory_limit, env=env)
-        self.skip, self.restarts, self.noted = set(), 0, set()
+        self.deadline = time.monotonic() + budget
+        self.budget = budget
+        self.kernel = KernelSession(**kernel_options)
+        self.restarts, self.started = 0, False
+        self.records = {}
+
+    def remaining(self):
+        return self.deadline - time.monotonic()
 
     def note(self, where, result):
-        key = tuple(where.items())
-        if result.status == "ok" or key in self.noted:
+        if result.status == "ok" and "MemoryError" not in result.error:
             return
-        self.noted.add(key)
         self.grade.events.append({**where, "status": result.status, "error": result.error})
-        self.grade.worsen({"error": "error", "timeout": "timeout", "killed": "timeout",
-                           "died": "kernel-died"}[result.status])
+        if "MemoryError" in result.error:
+            self.grade.worsen("memory")
+        self.grade.worsen({"ok": "ok", "error": "error", "timeout": "timeout",
+                           "killed": "timeout", "died": "kernel-died",
+                           "malformed": "error"}[result.status])
 
-    def bring_up(self, cells):
-        """Run the notebook (minus skipped cells) in a fresh kernel; False if it died."""
-        while True:
-            self.kernel.start(files=[self.path])
-            for number, source in cells:
-                if number in self.skip:
-                    continue
-                result = self.kernel.run(source, self.timeout)
-                self.note({"cell": number}, result)
-                if result.status == "died":
-                    return False
-                if result.status == "killed":
-                    self.skip.add(number)
-                    break
-            else:
-                return True
+    def send(self, code):
+        """Run ``code`` under the per-call limit and the submission's budget."""
+        limit = min(self.timeout, self.remaining())
+        result = self.kernel.run(code, limit)
+        if result.status in ("timeout", "killed") and self.remaining() <= 0.05:
+            result.error = f"stopped: the submission's time budget ({self.budget:g} s) ran out"
+        return result
+
+    def bring_up(self):
+        if self.remaining() <= 0:
+            return False
+        if self.started:
             self.restarts += 1
             if self.restarts > self.max_restarts:
                 self.grade.events.append({"status": "gave-up", "error":
                                           f"more than {self.max_restarts} restarts"})
                 return False
+        self.started = True
+        self.kernel.start()
+        return True
+
+    def phase(self, kind, name, **arguments):
+        """Run one phase of exercise ``name``; False when the kernel is gone after it."""
+        code = call_code(self.kernel.runtime_path, kind, name=name, **arguments)
+        result = self.send(code)
+        mine = self.records.setdefault(name, [])
+        indices = {index for index, _ in arguments["cases"]}
+        for record in result.results:
+            if type(record) is dict and "case" in record and record["case"] not in indices:
+                continue  # a public case answered in phase 2 could carry hidden inputs
+            if type(record) is dict and "cell" in record and kind == "setup":
+                error = truncate(str(record.get("error", ""))[:2000])
+                self.grade.events.append({"cell": record.get("cell") if type(
+                    record.get("cell")) is int else None, "status": "error", "error": error})
+                self.grade.worsen("memory" if "MemoryError" in error else "error")
+            else:
+                mine.append(record)
+        if any(type(r) is dict and type(r.get("reply")) is str and "MemoryError" in r["reply"]
+               for r in result.results):
+            self.grade.worsen("memory")
+        self.note({"exercise": name, "phase": kind}, result)
+        if result.status in ("timeout", "killed", "died", "malformed"):
+            self.failure[name] = {
+                "timeout": f"stopped at the time limit ({self.timeout:g} s)",
+                "killed": f"stopped at the time limit ({self.timeout:g} s)",
+                "died": "the kernel died while this exercise ran",
+                "malformed": "the notebook sent a message the grader could not read"
+            }[result.status]
+            if self.remaining() <= 0.05:
+                self.failure[name] = "not graded: the submission's time budget ran out"
+        return result.status not in ("killed", "died", "malformed")
 
     def run(self, cells, names):
-        alive = self.bring_up(cells)
-        for i, name in enumerate(names):
+        self.failure = {}
+        plan = self.plan
+        setups = {}
+        for name in names:
+            own = own_cell(cells, name)
+            setups[name] = dict(allowed=list(getattr(plan.exercises[name], "allowed", ())),
+                                stub_source=plan.stub_source(name),
+                                cells=definitions(cells, skip=own[0] if own else None,
+                                                  own=own[1] if own else None),
+                                own=own)
+        alive, ready = self.bring_up(), []
+        for name in names:  # phase 1: every exercise's cells and public cases
             if not alive:
-                failure = ("not graded: the kernel died before this exercise" if
-                           self.grade.status == "kernel-died" else
-                           "not graded: the notebook could not be run to the end")
-                for rest in names[i:]:
-                    self.grade.reports[rest] = self.plan.judge(rest, [], failure)
-                return
-            item = self.plan.items[name]
-            result = self.kernel.run(call_code(name, list(item.payloads)), self.timeout)
-            failure = {"timeout": f"stopped at the time limit ({self.timeout:g} s)",
-                       "killed": f"stopped at the time limit ({self.timeout:g} s)",
-                       "died": "the kernel died while this exercise ran"}.get(
-                result.status, "no answer came back from the notebook")
-            self.grade.reports[name] = self.plan.judge(name, result.results, failure)
-            self.note({"exercise": name}, result)
-            if result.status == "died":
-                alive = False
-            elif result.status == "killed":
-                self.restarts += 1
-                alive = self.restarts <= self.max_restarts and self.bring_up(cells)
+                alive = self.bring_up()
+                ready = []
+            if not alive:
+                break
+            item = plan.items[name]
+            alive = self.phase("setup", name, cases=item.public, **setups[name])
+            if alive:
+                ready.append(name)
+            else:  # the namespaces built so far went with the kernel
+                ready = []
+        for name in names:  # phase 2: hidden cases, no learner text kept from here on
+            if self.remaining() <= 0:
+                break
+            if name in self.failure:
+                continue
+            if name not in ready:  # a fresh kernel: rebuild the namespace, no public cases
+                if not self.bring_up():
+                    break
+                ready = []
+                for other in names:
+                    if other not in self.failure and other not in ready:
+                        quiet = self.kernel.run(call_code(
+                            self.kernel.runtime_path, "setup", name=other, cases=[],
+                            **setups[other]), min(self.timeout, self.remaining()))
+                        if quiet.status not in ("ok", "error"):
+                            break
+                        ready.append(other)
+                if name not in ready:
+                    self.failure.setdefault(name, "not graded: the kernel could not be "
+                                            "brought back")
+                    continue
+            item = plan.items[name]
+            if not self.phase("hidden", name, cases=item.hidden):
+                ready = []
+        for name in names:
+            failure = self.failure.get(name)
+            if failure is None and self.remaining() <= 0:
+                failure = "not graded: the submission's time budget ran out"
+            if failure is None:
+                failure = ("not graded: the kernel died before this exercise"
+                           if self.grade.status == "kernel-died" else
+                           "no answer came back from the notebook")
+            self.grade.reports[name] = plan.judge(name, self.records.get(name, []), failure)
 
 
-def grade_submission(path, plan, *, label=None, timeout=60.0,
-                     memory_limit=DEFAULT_MEMORY_LIMIT, env=None, max_restarts=3):
+def grade_submission(path, plan, *, label=None, timeout=60.0, budget=DEFAULT_BUDGET,
+                     memory_limit=DEFAULT_MEMORY_LIMIT, sandbox=None, runtime=None, slot=0,
+                     env=None, max_restarts=3, max_bytes=DEFAULT_MAX_BYTES):
     """Grade one submitted notebook.
 
     Parameters
@@ -188,13 +319,21 @@ def grade_submission(path, plan, *, label=None, timeout=60.0,
     label : str, optional
         The name used in reports (default: the file name).
     timeout : float, default 60
-        Seconds allowed for each cell and for each exercise's cases.
+        Seconds allowed for each cell and for each phase of each exercise.
+    budget : float, default 300
+        Seconds allowed for the whole submission, kernel starts included.
     memory_limit : int or None, default 2 GiB
         The kernel's address-space limit in bytes.
-    env : dict, optional
-        Extra environment variables for the kernel.
+    sandbox : Sandbox or None
+        The sandbox each kernel runs in (None: a plain process, ``--no-sandbox``).
+    runtime : str
+        The folder with the kernel-side code (:func:`nnlessons.grading.batch.runtime`).
+    slot : int
+        Which kernel slot of the batch this is (its user id in the sandbox).
     max_restarts : int, default 3
         How many times a killed kernel is replaced before the rest fails.
+    max_bytes : int, default 20 MiB
+        Largest notebook file read.
 
     Returns
     -------
@@ -208,24 +347,35 @@ def grade_submission(path, plan, *, label=None, timeout=60.0,
     (2.0, 2, 'ok')
     """
     check_positive(timeout, "timeout")
+    check_positive(budget, "budget")
     if memory_limit is not None:
         check_int(memory_limit, "memory_limit", minimum=1)
     check_int(max_restarts, "max_restarts", minimum=0)
     start = time.monotonic()
     grade = SubmissionGrade(label or Path(path).name, str(path))
+    names = plan.assigned(Path(path).name)
     try:
-        notebook = read_notebook(path)
+        notebook = read_notebook(path, max_bytes)
     except ValueError as err:
-        grade.status = "unreadable"
-        grade.events.append({"status": "unreadable", "error": truncate(str(err), 300)})
-        for name in plan.assigned({"cells": []}, Path(path).name):
-            grade.reports[name] = plan.judge(name, [], "not graded: not a readable notebook")
+        grade.status = "refused" if isinstance(err, Refused) else "unreadable"
+        grade.events.append({"status": grade.status, "error": truncate(str(err), 300)})
+        for name in names:
+            grade.reports[name] = plan.judge(name, [], f"not graded: {grade.status} file")
         return grade
-    names = plan.assigned(notebook, Path(path).name)
     if not names:
         grade.status = "no-exercises"
+        grade.events.append({"status": "no-exercises", "error": "the file name names no "
+                             "lesson (such as 01_neuron.ipynb); pass --exercises"})
         return grade
-    run = _Run(path, grade, plan, timeout, memory_limit, env, max_restarts)
+    if runtime is None:
+        from .batch import build_runtime
+
+        runtime = build_runtime()
+    if sandbox is not None:
+        sandbox = dataclasses.replace(sandbox, memory_limit=memory_limit)
+    run = _Run(grade, plan, timeout, budget,
+               dict(memory_limit=memory_limit, sandbox=sandbox, runtime=str(runtime),
+                    slot=slot, env=env), max_restarts)
     try:
         run.run(_code_cells(notebook), names)
     except Exception as err:  # a failure of the grader, not of the submission

@@ -3,8 +3,14 @@
 Each :class:`Crafted` is a small notebook in the course's exercise format (lesson 01:
 ``sigmoid`` and ``neuron_output``, 1 point each; lesson 02 for the dying kernel) with the
 score and status the grader must give it. The tests build them in a temporary folder with
-:func:`write_all`; ``python tests/submissions/crafted.py OUT_DIR`` writes them too, so that
-``nnlessons grade OUT_DIR/*.ipynb`` can be tried by hand.
+:func:`write_all`, in nbgrader's layout: ``OUT_DIR/<name>/<lesson>.ipynb`` (the grader takes
+the exercises from the lesson the file is named after). ``python
+tests/submissions/crafted.py OUT_DIR`` writes them too, so that ``nnlessons grade OUT_DIR``
+can be tried by hand. Hostile submissions, one per breach of issue 9, are in hostile.py.
+
+While grading, an exercise's own cell (the one defining its function) runs in full; of the
+other cells only their function, class and import statements run: the attacks below sit
+in those places.
 """
 
 import json
@@ -157,6 +163,7 @@ class Crafted:
     status: str
     about: str = ""
     grade_ids: dict = field(default_factory=dict)
+    lesson: str = "01_neuron"
 
 
 def _lesson01(sigmoid, neuron, *extra):
@@ -183,30 +190,31 @@ CRAFTED = [
             _lesson01("def sigmoid(z):\n    " + SWALLOW.replace("\n", "\n    "), NEURON),
             {"sigmoid": 0, "neuron_output": 1}, "timeout",
             "sigmoid loops and swallows KeyboardInterrupt"),
-    Crafted("exit_cell", [IMPORTS, SIGMOID, NEURON, "import os\nos._exit(1)"],
-            {"sigmoid": 0, "neuron_output": 0}, "kernel-died",
-            "the kernel dies while the notebook runs: nothing is graded"),
+    Crafted("exit_cell", [IMPORTS, SIGMOID, NEURON + "\n\nimport os\nos._exit(1)"],
+            {"sigmoid": 1, "neuron_output": 0}, "kernel-died",
+            "neuron_output's cell kills the kernel: a fresh one grades sigmoid"),
     Crafted("exit_function", [IMPORTS, LESSON_02],
-            {"sigmoid_derivative": 1, "tanh_derivative": 0, "relu": 0, "softmax": 0},
-            "kernel-died", "tanh_derivative kills the kernel: the exercises after it fail",
-            grade_ids={1: "sigmoid_derivative"}),
-    Crafted("memory", _lesson01(MEMORY_HOG, NEURON, "big = np.ones(2 ** 29)  # 4 GiB"),
-            {"sigmoid": 0, "neuron_output": 1}, "error",
+            {"sigmoid_derivative": 1, "tanh_derivative": 0, "relu": 1, "softmax": 2},
+            "kernel-died", "tanh_derivative kills the kernel: a fresh one grades the rest",
+            grade_ids={1: "sigmoid_derivative"}, lesson="02_activations"),
+    Crafted("memory", _lesson01(MEMORY_HOG, NEURON + "\n\nbig = np.ones(2 ** 29)  # 4 GiB"),
+            {"sigmoid": 0, "neuron_output": 1}, "memory",
             "memory blow-ups (in sigmoid and in a cell) stop at the memory limit"),
     Crafted("impostors", [IMPORTS, IMPOSTORS], {"sigmoid": 0, "neuron_output": 0}, "ok",
             "right numbers in an ndarray subclass, a float subclass, an always-equal object",
             grade_ids={1: "sigmoid"}),
-    Crafted("monkeypatch", _lesson01(WRONG_SIGMOID, WRONG_NEURON, MONKEYPATCH),
-            {"sigmoid": 0, "neuron_output": 0}, "ok",
+    Crafted("monkeypatch", _lesson01(WRONG_SIGMOID, WRONG_NEURON + "\n" + MONKEYPATCH),
+            {"sigmoid": 0, "neuron_output": 0}, "error",
             "patches nnlessons, numpy and files next to the notebook"),
     Crafted("forge", _lesson01(FORGE, WRONG_NEURON), {"sigmoid": 0, "neuron_output": 0}, "ok",
             "publishes forged replies with a pickle inside"),
     Crafted("leak", [IMPORTS, LEAK], {"sigmoid": 0, "neuron_output": 0}, "ok",
             "exceptions that quote the hidden inputs", grade_ids={1: "sigmoid"}),
-    Crafted("exits", _lesson01(SIGMOID, "import sys\nsys.exit(1)", NEURON, "raise SystemExit",
-                               "exit()", "quit()"),
-            {"sigmoid": 1, "neuron_output": 1}, "error", "sys.exit, SystemExit, exit(), quit()"),
-    Crafted("output", _lesson01(SIGMOID, NEURON, "for _ in range(200):\n    print('x' * 100_000)"),
+    Crafted("exits", _lesson01(SIGMOID + "\n\nimport sys\nsys.exit(1)",
+                               NEURON + "\n\nraise SystemExit"),
+            {"sigmoid": 1, "neuron_output": 1}, "error", "sys.exit and SystemExit in cells"),
+    Crafted("output", _lesson01(SIGMOID + "\n\nfor _ in range(200):\n    print('x' * 100_000)",
+                                NEURON),
             {"sigmoid": 1, "neuron_output": 1}, "ok", "20 MB of output"),
     Crafted("raises", [IMPORTS, SIGMOID, "1 / 0\n\n" + NEURON],
             {"sigmoid": 1, "neuron_output": 0}, "error",
@@ -240,14 +248,15 @@ def notebook(crafted, marker="forged-pickle-ran"):
         "language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}
 
 
-def write_all(folder, names=None, marker="forged-pickle-ran"):
-    """Write the crafted notebooks (all, or ``names``) into ``folder``; return their paths."""
+def write_all(folder, names=None, marker="forged-pickle-ran", crafted_list=None):
+    """Write the crafted notebooks (all, or ``names``) as ``folder/<name>/<lesson>.ipynb``;
+    return their paths."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for crafted in CRAFTED:
+    for crafted in crafted_list or CRAFTED:
         if names is None or crafted.name in names:
-            path = folder / f"{crafted.name}.ipynb"
+            path = folder / crafted.name / f"{crafted.lesson}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(notebook(crafted, marker), indent=1), encoding="utf-8")
             paths.append(path)
     return paths
