@@ -19,8 +19,9 @@ import subprocess
 
 import pytest
 
-#: Tests that start a kernel, a Jupyter server, a browser or a subprocess, by file: "*" for
-#: every test of the file, else the test functions' names.
+#: Tests that start a kernel, a Jupyter server, a browser or a subprocess, or take seconds
+#: (``--durations=30`` shows them), by file: "*" for every test of the file, else the test
+#: functions' names, or one parametrised case as "name[id]".
 SLOW = {
     "test_browser.py": "*",                         # JupyterLab in chromium
     "test_grading_notebooks.py": {"test_solutions_score_full_marks",    # every lesson,
@@ -34,6 +35,12 @@ SLOW = {
     "test_cli.py": {"test_grade_writes_every_output_and_exits_0"},
     "test_datasets.py": {"test_package_never_imports_scikit_learn"},
     "test_style.py": {"test_ruff_finds_nothing"},
+    # the capstone trains a digit classifier: seconds per test
+    "test_exercises_capstone.py": {"test_a_trained_classifier_passes_every_bar",
+                                   "test_partial_credit_by_accuracy_bands"},
+    "test_exercises.py": {
+        "test_reference_passes_every_public_and_hidden_case[train_digit_classifier]",
+        "test_hidden_case_messages_never_show_inputs_or_expected_values[train_digit_classifier]"},
 }
 
 
@@ -41,7 +48,7 @@ def _is_slow(item):
     if item.path.suffix == ".ipynb":                # a notebook cell, run by nbval
         return True
     names = SLOW.get(item.path.name, ())
-    return names == "*" or getattr(item, "originalname", item.name) in names
+    return names == "*" or item.name in names or getattr(item, "originalname", None) in names
 
 
 def pytest_collection_modifyitems(config, items):
