@@ -55,6 +55,8 @@ KERNEL_ENV = {
     "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1",
 }
 HOME = "/home/learner"
+#: The kernel's stack limit, which is also the stack reserved for each of its threads.
+STACK_SIZE = 4 * 1024 ** 2
 RUNTIME = "/opt/nnlessons-grading"
 _FIRST_UID = 61000
 
@@ -147,7 +149,10 @@ class Sandbox:
                  "--chdir", HOME]
         argv += [shutil.which("setpriv") or "setpriv", f"--reuid={uid}", f"--regid={uid}",
                  "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"]
-        limits = [f"--nproc={self.processes}", f"--fsize={self.file_size}", "--core=0"]
+        # Each thread's stack is reserved at the stack limit (8 MiB by default): a kernel's
+        # dozen threads would take a third of a 256 MiB address-space limit that way.
+        limits = [f"--nproc={self.processes}", f"--fsize={self.file_size}", "--core=0",
+                  f"--stack={STACK_SIZE}"]
         if self.memory_limit:
             limits.append(f"--as={self.memory_limit}")
         argv += [shutil.which("prlimit") or "prlimit", *limits, "--"]
