@@ -27,8 +27,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-
 import nnlessons as nl  # noqa: E402
 from nnlessons.explorers import (  # noqa: E402
     activation_curves,
@@ -40,17 +38,15 @@ from nnlessons.explorers import (  # noqa: E402
     training_lab,
 )
 
-# explorer: (control moved, values cycled, function drawing the same picture from scratch,
-#            target in ms)
+# explorer: (control moved, values cycled, its module, target in ms)
 CASES = {
-    "neuron": ("w1", [-3.0, -1.5, 0.0, 1.5, 3.0], neuron_plane.neuron_figure, 50),
-    "activations": ("z", [-3.0, -1.0, 0.5, 2.0, 4.0], activation_curves.activation_figure, 50),
-    "gradient_descent": ("learning_rate", [0.02, 0.05, 0.1, 0.2, 0.4],
-                         descent.descent_figure, 50),
-    "saturation": ("depth", [6, 8, 10, 12, 14], gradient_flow.saturation_figure, 120),
-    "optimizer_race": ("lr_adam", [0.1, 0.2, 0.3, 0.4, 0.5], None, 120),
-    "fitting": ("degree", [2, 4, 6, 8, 10], capacity.fitting_figure, 120),
-    "playground": ("learning_rate", [0.01, 0.02, 0.03, 0.05, 0.1], None, 120),
+    "neuron": ("w1", [-3.0, -1.5, 0.0, 1.5, 3.0], neuron_plane, 50),
+    "activations": ("z", [-3.0, -1.0, 0.5, 2.0, 4.0], activation_curves, 50),
+    "gradient_descent": ("learning_rate", [0.02, 0.05, 0.1, 0.2, 0.4], descent, 50),
+    "saturation": ("depth", [6, 8, 10, 12, 14], gradient_flow, 120),
+    "optimizer_race": ("lr_adam", [0.1, 0.2, 0.3, 0.4, 0.5], race, 120),
+    "fitting": ("degree", [2, 4, 6, 8, 10], capacity, 120),
+    "playground": ("learning_rate", [0.01, 0.02, 0.03, 0.05, 0.1], training_lab, 120),
 }
 
 
@@ -73,32 +69,30 @@ def time_ours(widget, control, values, n_changes):
     return median_ms(times), median_ms(cpu)
 
 
-def baseline_figure(name, widget, build):
-    """The same picture as the widget shows now, drawn on a new figure."""
-    values = widget.values()
+def baseline_figure(name, widget, module):
+    """The same picture as the widget shows now, computed and drawn on a new figure."""
+    blueprint, values = module.BLUEPRINT, widget.values()
     if name == "optimizer_race":
-        rates = {n: values[f"lr_{n}"] for n in nl.optim.OPTIMIZERS if values[n]}
-        return race.race_figure(values["surface"], rates, values["n_steps"])
-    if name == "playground":
-        fig, axes = training_lab._new_figure()
-        training_lab.draw_playground(axes, widget.run)
-        fig.tight_layout()
-        return fig
-    if name == "activations":
-        values["z_range"] = tuple(values["z_range"])
-    return build(**values)
+        data = race._race_of_controls(**values)
+    elif name == "playground":
+        data = widget.run
+    else:
+        data = blueprint.data(**values)
+    fig, axes = blueprint.new_axes()
+    blueprint.draw(axes, data)
+    blueprint.lay_out(fig)
+    return fig
 
 
-def time_baseline(name, widget, control, values, build, n_changes):
+def time_baseline(name, widget, control, values, module, n_changes):
     times = []
     for i in range(n_changes):
         with widget.hold():            # the widget only keeps track of the values here
             widget.controls[control].value = values[i % len(values)]
         start = time.perf_counter()
-        fig = baseline_figure(name, widget, build)      # a new figure every time,
+        fig = baseline_figure(name, widget, module)     # a new figure every time,
         buffer = io.BytesIO()                           # rendered as the inline backend does
         fig.savefig(buffer, format="png", bbox_inches="tight")
-        plt.close(fig)
         times.append(time.perf_counter() - start)
     return median_ms(times)
 
@@ -161,10 +155,10 @@ def main():
     print(header)
     print("-" * len(header))
     failures = 0
-    for name, (control, values, build, target) in CASES.items():
+    for name, (control, values, module, target) in CASES.items():
         widget = getattr(nl.explorers, name)()
         ours, cpu = time_ours(widget, control, values, args.changes)
-        base = time_baseline(name, widget, control, values, build, args.changes)
+        base = time_baseline(name, widget, control, values, module, args.changes)
         ok = ours <= target and base / ours >= 3
         failures += not ok
         print(f"{name:<18}{control:<15}{ours:>9.1f}{cpu:>7.1f}{base:>11.1f}{base / ours:>7.1f}x"

@@ -53,6 +53,9 @@ class Optimizer:
     name = "optimizer"
     #: The constructor's hyper-parameters, in order (used by repr and get_optimizer).
     hyper_parameters = ("learning_rate",)
+    #: Learning rates that suit it on the loss surfaces of lesson 07's optimizer race, by
+    #: surface name (on the others the race starts it at its default learning rate).
+    race_learning_rates = {}
 
     def __init__(self, learning_rate):
         self.learning_rate = check_positive(learning_rate, "learning_rate")
@@ -148,6 +151,8 @@ class SGD(Optimizer):
     """
 
     name = "sgd"
+    race_learning_rates = {"ravine": 0.4, "rosenbrock": 0.002, "saddle": 0.05,
+                           "several_minima": 0.3}
 
     def __init__(self, learning_rate=0.01):
         super().__init__(learning_rate)
@@ -175,6 +180,8 @@ class Momentum(Optimizer):
     """
 
     name = "momentum"
+    race_learning_rates = {"ravine": 0.05, "rosenbrock": 0.001, "saddle": 0.02,
+                           "several_minima": 0.1}
     hyper_parameters = ("learning_rate", "momentum")
 
     def __init__(self, learning_rate=0.01, momentum=0.9):
@@ -204,6 +211,8 @@ class Nesterov(Momentum):
     """
 
     name = "nesterov"
+    race_learning_rates = {"ravine": 0.05, "rosenbrock": 0.001, "saddle": 0.02,
+                           "several_minima": 0.1}
 
     def _update(self, i, theta, g):
         v = self._memory(i, "velocity", theta)
@@ -228,6 +237,8 @@ class Adagrad(Optimizer):
     """
 
     name = "adagrad"
+    race_learning_rates = {"ravine": 0.8, "rosenbrock": 1.0, "saddle": 0.5,
+                           "several_minima": 0.5}
     hyper_parameters = ("learning_rate", "eps")
 
     def __init__(self, learning_rate=0.01, eps=1e-10):
@@ -257,6 +268,8 @@ class RMSProp(Optimizer):
     """
 
     name = "rmsprop"
+    race_learning_rates = {"ravine": 0.05, "rosenbrock": 0.03, "saddle": 0.02,
+                           "several_minima": 0.05}
     hyper_parameters = ("learning_rate", "rho", "eps")
 
     def __init__(self, learning_rate=0.01, rho=0.99, eps=1e-8):
@@ -291,6 +304,8 @@ class Adam(Optimizer):
     """
 
     name = "adam"
+    race_learning_rates = {"ravine": 0.3, "rosenbrock": 0.1, "saddle": 0.1,
+                           "several_minima": 0.1}
     hyper_parameters = ("learning_rate", "beta1", "beta2", "eps")
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, eps=1e-8):

@@ -5,34 +5,23 @@ Lesson 01 draws its first network with ``plot_network``, lesson 02 the activatio
 lessons 06-08 loss curves and decision boundaries, lesson 10 the digits and the confusion
 matrix. Every ``plot_*`` function draws on ``ax`` when given; with ``ax=None`` it creates a
 figure through pyplot (so ``%matplotlib inline`` shows it), and it returns the Axes. None
-calls ``plt.show()``. The drawing helpers live in ``nnlessons.explorers._figures``, shared
-with the explorers, which draw on figures they own and update the same artists in place.
+calls ``plt.show()``. The drawing helpers live in the private ``nnlessons._drawing``, shared
+with the explorers (which draw on figures they own and update the same artists in place);
+this module imports no explorer and no ipywidgets, and exports only ``plot_*`` functions.
 
 Left out: styling options the lessons do not need, 3-D plots and animations.
 """
 
 import numpy as np
 
-from . import metrics
-from ._validation import as_float_array, check_int
-from .activations import activation_curve
-from .explorers._figures import (
-    CLASS_CMAP,
-    CLASS_COLORS,
-    NEGATIVE,
-    POSITIVE,
-    draw_network,
-    grid_points,
-    network_layout,
-    new_figure,
-    set_network_weights,
-)
+from . import _drawing, metrics
+from ._validation import as_float_array as _as_float_array
+from ._validation import check_int as _check_int
+from .activations import activation_curve as _activation_curve
 
 __all__ = [
     "plot_network", "plot_loss_curves", "plot_decision_boundary", "plot_confusion_matrix",
-    "plot_image_grid", "plot_activation", "activation_curve", "grid_points", "network_layout",
-    "new_figure",
-    "POSITIVE", "NEGATIVE", "CLASS_CMAP", "CLASS_COLORS",
+    "plot_image_grid", "plot_activation",
 ]
 
 
@@ -66,21 +55,27 @@ def plot_network(layer_sizes_or_net, *, ax=None, max_nodes=10):
     Returns
     -------
     matplotlib Axes
+        Layer ``l`` is drawn at x = l, its units one apart from the top down, centred on
+        y = 0 (for [2, 2, 1]: the inputs at (0, 0.5) and (0, -0.5), the output at (2, 0)),
+        so labels can be written at those points.
 
     Examples
     --------
-    >>> ax = plot_network([2, 2, 1], ax=new_figure())
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_network([2, 2, 1], ax=Figure())
     >>> len(ax.collections[0].get_segments())     # 2*2 + 2*1 connections
     6
+    >>> ax.collections[1].get_offsets().tolist()  # the units, layer by layer
+    [[0.0, 0.5], [0.0, -0.5], [1.0, 0.5], [1.0, -0.5], [2.0, 0.0]]
     """
     net = layer_sizes_or_net if hasattr(layer_sizes_or_net, "weights") else None
     sizes = net.layer_sizes if net is not None else [
-        check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes_or_net)]
+        _check_int(n, f"layer_sizes[{i}]", minimum=1) for i, n in enumerate(layer_sizes_or_net)]
     tallest = min(max(sizes), max_nodes)
     ax = _axes(ax, (1.6 * len(sizes) + 1, 0.35 * tallest + 1.6))
-    artists = draw_network(ax, sizes, check_int(max_nodes, "max_nodes", minimum=2))
+    artists = _drawing.draw_network(ax, sizes, _check_int(max_nodes, "max_nodes", minimum=2))
     if net is not None:
-        set_network_weights(artists, net.weights)
+        _drawing.set_network_weights(artists, net.weights)
         ax.set_title("width ~ |w|; blue: w > 0, orange: w < 0", fontsize=9)
     return ax
 
@@ -96,12 +91,13 @@ def plot_activation(name, *, ax=None, x_range=(-6.0, 6.0), derivative=True, **pa
 
     Examples
     --------
-    >>> ax = plot_activation("tanh", ax=new_figure())
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_activation("tanh", ax=Figure())
     >>> [text.get_text() for text in ax.get_legend().get_texts()]
     ['tanh(z)', "tanh'(z)"]
     """
     x = np.linspace(*x_range, 400)
-    f, df = activation_curve(name, x, **params)
+    f, df = _activation_curve(name, x, **params)
     ax = _axes(ax, (5, 3.2))
     ax.axhline(0, color="0.8", lw=0.8)
     ax.axvline(0, color="0.8", lw=0.8)
@@ -128,8 +124,9 @@ def plot_loss_curves(history, *, ax=None, log=False):
 
     Examples
     --------
+    >>> from matplotlib.figure import Figure
     >>> ax = plot_loss_curves({"loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.7, 0.8]},
-    ...                       ax=new_figure())
+    ...                       ax=Figure())
     >>> [line.get_label() for line in ax.get_lines()][:2]
     ['training', 'validation']
     """
@@ -139,8 +136,8 @@ def plot_loss_curves(history, *, ax=None, log=False):
         loss, val, best = history.loss, history.val_loss, getattr(history, "best_epoch", None)
     else:
         loss, val, best = history, [], None
-    loss = as_float_array(loss, "history.loss", ndim=1)
-    val = as_float_array(val, "history.val_loss", ndim=1)
+    loss = _as_float_array(loss, "history.loss", ndim=1)
+    val = _as_float_array(val, "history.val_loss", ndim=1)
     ax = _axes(ax, (5, 3.2))
     epochs = np.arange(1, len(loss) + 1)
     ax.plot(epochs, loss, lw=2, label="training")
@@ -171,18 +168,19 @@ def plot_decision_boundary(net_or_predict, X, y, *, ax=None, resolution=200, mar
 
     Examples
     --------
+    >>> from matplotlib.figure import Figure
     >>> X = np.array([[-1.0, 0.0], [1.0, 0.0]])
     >>> ax = plot_decision_boundary(lambda P: (P[:, 0] > 0).astype(int), X, [0, 1],
-    ...                             ax=new_figure(), resolution=20)
+    ...                             ax=Figure(), resolution=20)
     >>> ax.images[0].get_array().shape
     (20, 20)
     """
-    X = as_float_array(X, "X", ndim=2)
+    X = _as_float_array(X, "X", ndim=2)
     y = np.asarray(y).astype(int)
     if X.shape[1] != 2:
         raise ValueError(f"X must have 2 features to draw a 2-D boundary, got shape {X.shape}")
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
-    P = grid_points((lo[0], hi[0]), (lo[1], hi[1]), resolution)
+    P = _drawing.grid_points((lo[0], hi[0]), (lo[1], hi[1]), resolution)
     out = net_or_predict.forward(P) if hasattr(net_or_predict, "forward") else np.asarray(
         net_or_predict(P))
     if out.ndim == 2 and out.shape[1] > 1:
@@ -192,17 +190,18 @@ def plot_decision_boundary(net_or_predict, X, y, *, ax=None, resolution=200, mar
     extent = (lo[0], hi[0], lo[1], hi[1])
     n_classes = max(int(y.max()) + 1, int(out.max()) + 1, 2)
     if n_classes == 2:
-        ax.imshow(out, origin="lower", extent=extent, cmap=CLASS_CMAP, vmin=0, vmax=1,
+        ax.imshow(out, origin="lower", extent=extent, cmap=_drawing.CLASS_CMAP, vmin=0, vmax=1,
                   alpha=0.6, aspect="auto")
         ax.contour(out, levels=[0.5], origin="lower", extent=extent, colors="k", linewidths=1)
     else:
         from matplotlib.colors import ListedColormap
 
-        cmap = ListedColormap(CLASS_COLORS[:n_classes])
+        cmap = ListedColormap(_drawing.CLASS_COLORS[:n_classes])
         ax.imshow(out, origin="lower", extent=extent, cmap=cmap, vmin=-0.5,
                   vmax=n_classes - 0.5, alpha=0.35, aspect="auto", interpolation="nearest")
     for c in range(n_classes):
-        ax.scatter(*X[y == c].T, s=18, color=CLASS_COLORS[c % len(CLASS_COLORS)],
+        colors = _drawing.CLASS_COLORS
+        ax.scatter(*X[y == c].T, s=18, color=colors[c % len(colors)],
                    edgecolors="k", linewidths=0.5, label=f"class {c}")
     ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="$x_1$", ylabel="$x_2$")
     ax.legend(loc="upper right", fontsize=8, framealpha=0.8)
@@ -220,7 +219,8 @@ def plot_confusion_matrix(y_true, y_pred, *, ax=None, n_classes=None):
 
     Examples
     --------
-    >>> ax = plot_confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], ax=new_figure())
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], ax=Figure())
     >>> ax.images[0].get_array().tolist()
     [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
     """
@@ -253,11 +253,12 @@ def plot_image_grid(images, labels=None, *, ax=None, n_cols=None, predicted=None
 
     Examples
     --------
-    >>> ax = plot_image_grid(np.zeros((6, 64)), labels=range(6), ax=new_figure(), n_cols=3)
+    >>> from matplotlib.figure import Figure
+    >>> ax = plot_image_grid(np.zeros((6, 64)), labels=range(6), ax=Figure(), n_cols=3)
     >>> ax.images[0].get_array().shape, len(ax.texts)
     ((23, 28), 6)
     """
-    images = as_float_array(images, "images", ndim=(2, 3))
+    images = _as_float_array(images, "images", ndim=(2, 3))
     if images.ndim == 2:
         side = int(round(np.sqrt(images.shape[1])))
         if side * side != images.shape[1]:

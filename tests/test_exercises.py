@@ -393,21 +393,20 @@ LESSONS = sorted((Path(__file__).resolve().parent.parent / "solutions").glob("[0
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
-def test_lesson_cells_agree_with_the_bank_and_their_solutions_pass(path):
+def test_lesson_cells_agree_with_the_bank(path):
+    # that the solutions score full marks is checked once, by grading the lessons
+    # (tests/test_grading_notebooks.py)
     nbformat = pytest.importorskip("nbformat")
     cells = nbformat.read(path, as_version=4).cells
     graded = {c.metadata["nbgrader"]["grade_id"]: c for c in cells
               if "nbgrader" in c.get("metadata", {})}
     expected = [n for n, e in EXERCISES.items() if e.lesson == path.stem]
-    namespace = {"np": np, "nl": nl}
     for name in expected:
         assert name in graded, f"{path.name} has no solution cell for {name}"
         check_cell = graded.get(f"check_{name}")
         assert check_cell is not None, f"{path.name} has no check cell for {name}"
         assert check_cell.metadata["nbgrader"]["points"] == EXERCISES[name].points
         assert f'nl.check("{name}", {name})' in check_cell.source
-        exec(graded[name].source, namespace)  # the lesson's worked solution
-        assert grade(name, namespace[name], seed=11).passed
     for grade_id in graded:
         name = grade_id.removeprefix("check_")
         assert name not in EXERCISES or EXERCISES[name].lesson == path.stem, grade_id

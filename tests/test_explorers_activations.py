@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
+from test_explorers_controls import assert_drawn
 
 import nnlessons as nl
+from nnlessons.activations import activation_curve
 from nnlessons.explorers import activation_curves as m
-from nnlessons.plots import activation_curve
 
 
 @pytest.mark.parametrize("name", list(nl.activations.ACTIVATIONS))
@@ -28,39 +29,6 @@ def test_saturation_is_five_percent_of_the_maximum_derivative():
     assert leaky["regions"] == []
 
 
-def _check_drawn(widget):
-    v = widget.values()
-    d = m.activation_data(v["activation"], *v["z_range"], v["slope"], v["z"])
-    a = widget.artists
-    for i, key in enumerate(("f", "df")):
-        np.testing.assert_allclose(a["curves"][i].get_xdata(), d["z_grid"])
-        np.testing.assert_allclose(a["curves"][i].get_ydata(), d[key])
-        np.testing.assert_allclose(a["points"][i].get_xdata(), [v["z"]])
-        expected = [[(lo, 0), (hi, 0), (hi, 1), (lo, 1)] for lo, hi in d["regions"]]
-        drawn = [p.vertices[:4].tolist() for p in a["shades"][i].get_paths()]
-        np.testing.assert_allclose(np.array(drawn).reshape(-1, 2),
-                                   np.array(expected, dtype=float).reshape(-1, 2))
-    assert a["points"][0].get_ydata()[0] == pytest.approx(d["f_z"])
-    assert a["points"][1].get_ydata()[0] == pytest.approx(d["df_z"])
-    assert f"= {d['f_z']:.4f}" in widget.figure.axes[0].get_title()
-    assert f"= {d['df_z']:.4f}" in widget.figure.axes[1].get_title()
-    assert widget.error.value == ""
-
-
-@pytest.mark.parametrize(("control", "values"), [
-    ("activation", ["tanh", "relu", "softmax", "leaky_relu"]),
-    ("z", [-3.0, 2.5]),
-    ("z_range", [(-10.0, 10.0), (-2.0, 4.0)]),
-])
-def test_every_control_redraws_what_the_compute_function_gives(control, values):
-    widget = nl.explorers.activations()
-    for value in values:
-        before = bytes(widget.image.value)
-        widget.controls[control].value = value
-        _check_drawn(widget)
-        assert bytes(widget.image.value) != before
-
-
 def test_slope_is_enabled_for_leaky_relu_only_and_redraws():
     widget = nl.explorers.activations()
     assert widget.controls["slope"].disabled
@@ -68,7 +36,7 @@ def test_slope_is_enabled_for_leaky_relu_only_and_redraws():
     assert not widget.controls["slope"].disabled
     for slope in (0.1, 0.3):
         widget.controls["slope"].value = slope
-        _check_drawn(widget)
+        assert_drawn(widget, "activations")
         assert widget.artists["curves"][0].get_ydata()[0] == pytest.approx(-6 * slope)
 
 
@@ -76,10 +44,10 @@ def test_the_point_stays_inside_a_new_range():
     widget = nl.explorers.activations(z=5.0)
     widget.controls["z_range"].value = (-2.0, 2.0)
     assert widget.controls["z"].value == 2.0
-    _check_drawn(widget)
+    assert_drawn(widget, "activations")
     widget.controls["z_range"].value = (10.0, 15.0)
     assert widget.controls["z"].value == 10.0
-    _check_drawn(widget)
+    assert_drawn(widget, "activations")
 
 
 def test_static_figure_and_bad_input():

@@ -46,35 +46,6 @@ def test_the_lesson_stories():
     assert m.descent_data(0.6, 60, surface="ravine")["diverged_2d"]
 
 
-def _check_drawn(widget):
-    v = widget.values()
-    d = m.descent_data(**v)
-    a = widget.artists
-    np.testing.assert_allclose(a["path_1d"]["line"].get_xdata(), d["path_1d"][:, 0])
-    np.testing.assert_allclose(a["path_1d"]["line"].get_ydata(), d["loss_1d"])
-    np.testing.assert_allclose(a["path_2d"]["line"].get_xdata(), d["path_2d"][:, 0])
-    np.testing.assert_allclose(a["path_2d"]["line"].get_ydata(), d["path_2d"][:, 1])
-    assert a["path_1d"]["status"].get_text() == d["status_1d"]
-    assert a["path_2d"]["status"].get_text() == d["status_2d"]
-    visible = [name for name, c in a["surface"]["contours"].items() if c.get_visible()]
-    assert visible == [v["surface"]]
-    assert widget.figure.axes[1].get_xlim() == SURFACES[v["surface"]].xlim
-    assert widget.error.value == ""
-
-
-@pytest.mark.parametrize(("control", "values"), [
-    ("learning_rate", [0.01, 0.4, 1.0]), ("n_steps", [5, 80]), ("w0", [-2.0, 1.0]),
-    ("surface", ["rosenbrock", "saddle", "several_minima", "ravine"]),
-])
-def test_every_control_redraws_what_the_compute_function_gives(control, values):
-    widget = nl.explorers.gradient_descent()
-    for value in values:
-        before = bytes(widget.image.value)
-        widget.controls[control].value = value
-        _check_drawn(widget)
-        assert bytes(widget.image.value) != before
-
-
 def test_bad_input():
     with pytest.raises(ValueError, match="learning_rate must be > 0"):
         nl.explorers.gradient_descent(learning_rate=-0.1)

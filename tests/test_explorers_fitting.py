@@ -3,17 +3,10 @@
 import numpy as np
 import pytest
 from conftest import require
+from test_explorers_controls import assert_drawn
 
 import nnlessons as nl
 from nnlessons.explorers import capacity as m
-
-
-def test_k_folds_are_contiguous_and_cover_everything():
-    folds = m.k_fold_indices(23, 5)
-    assert [len(val) for _, val in folds] == [5, 5, 5, 4, 4]
-    np.testing.assert_array_equal(np.concatenate([val for _, val in folds]), np.arange(23))
-    for train, val in folds:
-        assert set(train) | set(val) == set(range(23)) and not set(train) & set(val)
 
 
 def test_polynomial_fit_is_least_squares():
@@ -65,40 +58,12 @@ def test_more_capacity_lowers_training_error(model):
     assert cv[-1] > 10 * cv.min()                          # and the largest overfits
 
 
-def _check_drawn(widget):
-    v = widget.values()
-    d = m.fitting_data(**v)
-    a = widget.artists
-    np.testing.assert_allclose(a["data"].get_xdata(), d["x"])
-    np.testing.assert_allclose(a["data"].get_ydata(), d["y"])
-    np.testing.assert_allclose(a["fit"].get_ydata(), d["fit"])
-    np.testing.assert_allclose(a["train"].get_ydata(), d["train"])
-    np.testing.assert_allclose(a["cv"].get_ydata(), d["cv"])
-    np.testing.assert_allclose(a["cv"].get_xdata(), d["capacities"])
-    assert a["marker"].get_xdata()[0] == d["capacity"]
-    np.testing.assert_allclose(a["marks"].get_ydata(), [d["train_mse"], d["cv_mse"]])
-    assert widget.error.value == ""
-
-
-@pytest.mark.parametrize(("control", "values"), [
-    ("degree", [1, 15]), ("noise", [0.0, 0.4]), ("n_samples", [10, 80]),
-    ("model", ["mlp", "polynomial"]),
-])
-def test_every_control_redraws_what_the_compute_function_gives(control, values):
-    widget = nl.explorers.fitting()
-    for value in values:
-        before = bytes(widget.image.value)
-        widget.controls[control].value = value
-        _check_drawn(widget)
-        assert bytes(widget.image.value) != before
-
-
 def test_hidden_units_control_the_mlp():
     widget = nl.explorers.fitting(model="mlp")
     assert widget.controls["degree"].disabled and not widget.controls["hidden_units"].disabled
     for units in (2, 30):
         widget.controls["hidden_units"].value = units
-        _check_drawn(widget)
+        assert_drawn(widget, "fitting")
     widget.controls["model"].value = "polynomial"
     assert not widget.controls["degree"].disabled and widget.controls["hidden_units"].disabled
     assert widget.figure.axes[1].get_xlabel() == "polynomial degree"

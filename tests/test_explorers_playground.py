@@ -2,10 +2,11 @@
 
 import copy
 import threading
-import time
+import types
 
 import numpy as np
 import pytest
+from test_explorers_controls import assert_drawn
 
 import nnlessons as nl
 from nnlessons.explorers import training_lab as m
@@ -49,42 +50,26 @@ def test_divergence_is_caught_and_reported():
         assert np.isfinite(run.loss[-1])
 
 
-def _check_drawn(widget):
-    run, a = widget.run, widget.artists
-    np.testing.assert_allclose(a["image"].get_array(), run.boundary())
-    np.testing.assert_allclose(a["loss"].get_ydata(), run.loss)
-    np.testing.assert_allclose(a["val_loss"].get_ydata(), run.val_loss)
-    np.testing.assert_allclose(a["train"].get_offsets(), run.X)
-    edges = a["network"]
-    w = np.array([run.net.weights[layer][i, j] for layer, i, j in edges["edge_index"]])
-    widths = edges["edges"].get_linewidths()
-    assert np.argmax(widths) == np.argmax(np.abs(w))
-    colors = edges["edges"].get_colors()
-    assert np.all((colors[:, 2] > colors[:, 0]) == (w >= 0))          # blue: positive
-    assert widget.buttons.status.value == run.status()
-    assert widget.error.value == ""
-
-
-@pytest.mark.parametrize(("control", "values"), [
-    ("dataset", ["circles", "spirals"]), ("hidden_layers", [0, 3]), ("neurons", [2, 9]),
-    ("activation", ["relu", "sigmoid"]), ("optimizer", ["sgd", "momentum"]),
-    ("learning_rate", [0.003, 0.3]), ("batch_size", [4, 64]),
+@pytest.mark.parametrize(("setting", "value", "carries_on"), [
+    ("learning_rate", 0.3, True), ("batch_size", 64, True), ("optimizer", "momentum", True),
+    ("dataset", "spirals", False), ("hidden_layers", 3, False), ("neurons", 9, False),
+    ("activation", "relu", False),
 ])
-def test_every_control_redraws_what_the_run_holds(control, values):
-    widget = nl.explorers.playground()
-    widget.step(3)
-    for value in values:
-        widget.controls[control].value = value
-        value = widget.controls[control].value        # a log slider snaps to its grid
-        widget.step(2)
-        assert widget.run.settings[control] == value
-        _check_drawn(widget)
-    if control in ("learning_rate", "batch_size", "optimizer"):    # training carries on
-        assert widget.run.epoch == 3 + 2 * len(values)
-    else:                                                          # a new network
-        assert widget.run.epoch == 2
-    if control == "learning_rate":
-        assert widget.run.optimizer.learning_rate == widget.controls[control].value
+def test_rate_batch_and_optimizer_carry_training_on_the_rest_start_afresh(setting, value,
+                                                                          carries_on):
+    run = m.TrainingRun()
+    run.train(3)
+    weights = run.net.weights[0].copy()
+    run.configure(**{setting: value})
+    assert run.settings[setting] == value
+    assert run.epoch == (3 if carries_on else 0)
+    assert len(run.loss) == run.epoch
+    if carries_on:
+        np.testing.assert_array_equal(run.net.weights[0], weights)
+    if setting == "learning_rate":
+        assert run.optimizer.learning_rate == value
+    run.train(2)
+    assert run.epoch == (5 if carries_on else 2)
 
 
 def test_step_and_reset_buttons():
@@ -92,40 +77,49 @@ def test_step_and_reset_buttons():
     before = bytes(widget.image.value)
     widget.buttons.step_button.click()
     assert widget.run.epoch == 1 and bytes(widget.image.value) != before
-    _check_drawn(widget)
+    assert_drawn(widget, "playground")
     weights = [W.copy() for W in widget.run.net.weights]
     widget.buttons.reset_button.click()
     assert widget.run.epoch == 0 and widget.run.loss == []
     assert not np.allclose(weights[0], widget.run.net.weights[0])    # a new random draw
-    _check_drawn(widget)
+    assert_drawn(widget, "playground")
 
 
-def test_train_button_trains_in_the_background_and_pauses():
+def test_train_button_trains_in_the_background_and_pauses(monkeypatch):
     widget = nl.explorers.playground(frame_interval=0.0)
+    ten_epochs, train = threading.Event(), widget.run.train
+
+    def counting(n_epochs=1):
+        train(n_epochs)
+        if widget.run.epoch >= 10:
+            ten_epochs.set()
+
+    monkeypatch.setattr(widget.run, "train", counting)
     widget.buttons.train_button.value = True
     assert widget.buttons.train_button.description == "Pause"
-    deadline = time.monotonic() + 60
-    while widget.run.epoch < 10 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    widget.controls["learning_rate"].value = 0.01       # applied between two chunks
-    widget.stop()
+    assert ten_epochs.wait(timeout=120), "the background thread never reached 10 epochs"
+    widget.controls["learning_rate"].value = 0.01       # applied between two epochs
+    widget.stop()                                       # returns once the thread has ended
     assert not widget.buttons.thread.is_alive()
+    assert not any(t.name == "nnlessons-playground" for t in threading.enumerate())
     assert widget.buttons.train_button.description == "Train"
     assert widget.run.epoch >= 10 and widget.run.optimizer.learning_rate == 0.01
-    _check_drawn(widget)
-    epoch = widget.run.epoch
-    time.sleep(0.2)
-    assert widget.run.epoch == epoch                    # really paused
-    assert not any(t.name == "nnlessons-playground" for t in threading.enumerate())
+    assert_drawn(widget, "playground")
 
 
-def test_training_stops_by_itself_at_the_limit():
-    widget = nl.explorers.playground(frame_interval=10.0)
-    widget.buttons.max_epochs = 6
+def test_training_stops_by_itself_at_the_limit_and_draws_by_the_clock(monkeypatch):
+    from nnlessons.explorers import _wiring
+
+    clock = iter(range(1000))                # each reading of the clock: one more second
+    monkeypatch.setattr(_wiring, "time", types.SimpleNamespace(
+        perf_counter=lambda: float(next(clock)), sleep=lambda seconds: None))
+    widget = nl.explorers.playground(frame_interval=2.5)
+    widget.buttons.max_epochs = 9
     widget.start()
-    widget.buttons.thread.join(timeout=60)
-    assert widget.run.epoch == 6 and not widget.buttons.train_button.value
-    assert widget.buttons.frames == 1                    # slow frames: only the last one
+    widget.buttons.thread.join(timeout=120)
+    assert widget.run.epoch == 9 and not widget.buttons.train_button.value
+    # a picture when 2.5 s have passed since the last one: after epochs 3, 6 and the last
+    assert widget.buttons.frames == 3
     np.testing.assert_allclose(widget.artists["loss"].get_ydata(), widget.run.loss)
 
 

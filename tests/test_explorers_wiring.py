@@ -61,6 +61,7 @@ def test_static_path_returns_a_plain_figure(name):
     assert fig.axes and plt.get_fignums() == fignums
 
 
+@pytest.mark.slow                   # 100 pictures per explorer: seconds each
 @pytest.mark.parametrize("name", BUILDERS)
 def test_nothing_piles_up_over_100_updates(name, monkeypatch):
     widget = getattr(nl.explorers, name)()
@@ -105,8 +106,8 @@ def test_an_error_in_a_callback_shows_inside_the_widget(monkeypatch):
 def test_hold_batches_changes_into_one_refresh(monkeypatch):
     widget = nl.explorers.neuron()
     calls = []
-    original = neuron_plane.neuron_data
-    monkeypatch.setattr(neuron_plane, "neuron_data",
+    original = neuron_plane.neuron_surface
+    monkeypatch.setattr(neuron_plane, "neuron_surface",
                         lambda *a, **k: calls.append(1) or original(*a, **k))
     with widget.hold():
         widget.controls["w1"].value = 1.0

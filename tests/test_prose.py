@@ -26,11 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Lessons whose prose is still being brought in line: their tests may fail without failing
 # the suite. Empty this list as each lesson is fixed.
-NOT_YET_CHECKED = {
-    "05_backprop": "lesson 05 is being rewritten",
-    "06_sgd": "lesson 06 is being rewritten",
-    "07_optimizers": "lesson 07 is being rewritten",
-}
+NOT_YET_CHECKED = {}
 
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 LEARNERS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -6,8 +6,13 @@ Every builder also takes ``static=True`` and then returns a plain matplotlib Fig
 same picture (for nbviewer, PDF and kernels without widgets).
 
 Each module follows compute -> draw -> wire: pure numpy functions that return data, draw
-functions that create artists on the first call and update them in place afterwards, and
-a builder that wires controls to them (``_wiring``, the only place that imports ipywidgets).
+functions that create artists on the first call and update them in place afterwards, and a
+builder that checks its arguments and hands them to the skeleton every explorer shares
+(``_builder.Blueprint``: the static picture, or the controls wired to the figure by
+``_wiring``). Dropdowns list the registries (``ACTIVATIONS``, ``OPTIMIZERS``, initialisers,
+``TOY_DATASETS``), so what is registered there appears here. ipywidgets is imported only
+when a widget is built; the drawing helpers come from the plotting layer
+(``nnlessons._drawing``), which imports nothing from here.
 
 =================  =============================  ========
 builder            module                         lesson

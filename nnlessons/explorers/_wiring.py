@@ -1,7 +1,10 @@
 """Wiring shared by the explorers: controls, the picture and errors in one widget.
 
-This is the only module of nnlessons that imports ipywidgets (builders import it when they
-are called, so ``static=True`` works in a kernel without widgets).
+The ``Explorer`` widget, the control makers (``slider``, ``log_slider``, ``dropdown``...) and
+the playground's Train / Step / Reset buttons. ipywidgets is imported here at the top, and by
+the explorers' control-making functions when they run; ``_builder`` imports this module only
+when a widget is built, so ``import nnlessons.explorers`` and every ``static=True`` picture
+work in a kernel without widgets.
 
 How the figure reaches the browser. Each explorer owns ONE plain ``matplotlib.figure.Figure``
 (not pyplot: it is never shown by the inline backend, never counted by
@@ -36,7 +39,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from ._figures import freeze_layout
+from .._drawing import freeze_layout
 
 __all__ = ["Explorer", "TrainingControls", "training_controls", "slider", "int_slider",
            "log_slider", "dropdown", "png_bytes", "encode_png"]

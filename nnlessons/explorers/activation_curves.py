@@ -13,9 +13,10 @@ Left out: activations that are not registered (ELU, GELU, swish...).
 
 import numpy as np
 
+from .._drawing import lean_ticks
 from .._validation import check_in, check_positive
-from ..activations import ACTIVATIONS, activation_curve, get_activation  # noqa: F401
-from ._figures import lean_ticks, new_figure
+from ..activations import ACTIVATIONS, activation_curve
+from ._builder import Blueprint
 
 __all__ = ["activations", "activation_curve", "activation_data", "saturated_regions",
            "draw_activation", "activation_figure"]
@@ -158,9 +159,7 @@ def _data(activation, z_range, slope, z):
     return activation_data(activation, z_range[0], z_range[1], slope, z)
 
 
-def _new_figure():
-    fig = new_figure(FIGSIZE)
-    return fig, fig.subplots(1, 2)
+BLUEPRINT = Blueprint("activations", FIGSIZE, _data, draw_activation, panels=(1, 2))
 
 
 def activation_figure(activation="sigmoid", z_range=(-6.0, 6.0), slope=0.01, z=1.0):
@@ -172,11 +171,36 @@ def activation_figure(activation="sigmoid", z_range=(-6.0, 6.0), slope=0.01, z=1
     >>> len(fig.axes), round(float(fig.axes[0].get_lines()[2].get_ydata()[0]), 4)
     (2, -1.0)
     """
-    values = _check(activation, z_range, slope, z)
-    fig, axes = _new_figure()
-    draw_activation(axes, _data(**values))
-    fig.tight_layout()
-    return fig
+    return BLUEPRINT.figure(_check(activation, z_range, slope, z))
+
+
+def _controls(values):
+    import ipywidgets as widgets
+
+    from ._wiring import dropdown, slider
+
+    lo, hi = values["z_range"]
+    return {
+        "activation": dropdown("activation", list(ACTIVATIONS), values["activation"]),
+        "slope": slider("leaky slope", values["slope"], 0.0, max(0.5, values["slope"]), 0.01,
+                        disabled=values["activation"] != "leaky_relu"),
+        "z_range": widgets.FloatRangeSlider(value=(lo, hi), min=min(-20.0, lo),
+                                            max=max(20.0, hi), step=0.5, description="z range",
+                                            readout_format=".1f",
+                                            style={"description_width": "initial"}),
+        "z": slider("point z", values["z"], lo, hi, 0.05),
+    }
+
+
+def _link(controls, change):
+    if change["owner"] is controls["activation"]:
+        controls["slope"].disabled = change["new"] != "leaky_relu"
+    elif change["owner"] is controls["z_range"]:       # keep the point inside the range
+        point, (new_lo, new_hi) = controls["z"], change["new"]
+        if new_lo > point.max:
+            point.max, point.min = new_hi, new_lo
+        else:
+            point.min, point.max = new_lo, new_hi
 
 
 def activations(activation="sigmoid", z_range=(-6.0, 6.0), slope=0.01, z=1.0, *,
@@ -200,40 +224,5 @@ def activations(activation="sigmoid", z_range=(-6.0, 6.0), slope=0.01, z=1.0, *,
     -------
     Explorer (an ipywidgets VBox) or matplotlib Figure
     """
-    values = _check(activation, z_range, slope, z)
-    if static:
-        return activation_figure(**values)
-    import ipywidgets as widgets
-
-    from ._wiring import Explorer, dropdown, slider
-
-    fig, axes = _new_figure()
-    artists = {}
-    lo, hi = values["z_range"]
-    controls = {
-        "activation": dropdown("activation", list(ACTIVATIONS), values["activation"]),
-        "slope": slider("leaky slope", values["slope"], 0.0, max(0.5, values["slope"]), 0.01,
-                        disabled=values["activation"] != "leaky_relu"),
-        "z_range": widgets.FloatRangeSlider(value=(lo, hi), min=min(-20.0, lo),
-                                            max=max(20.0, hi), step=0.5, description="z range",
-                                            readout_format=".1f",
-                                            style={"description_width": "initial"}),
-        "z": slider("point z", values["z"], lo, hi, 0.05),
-    }
-
-    def link(change):
-        if change["owner"] is controls["activation"]:
-            controls["slope"].disabled = change["new"] != "leaky_relu"
-        elif change["owner"] is controls["z_range"]:       # keep the point inside the range
-            point, (new_lo, new_hi) = controls["z"], change["new"]
-            if new_lo > point.max:
-                point.max, point.min = new_hi, new_lo
-            else:
-                point.min, point.max = new_lo, new_hi
-
-    def update(**v):
-        artists.update(draw_activation(axes, _data(**v), artists or None))
-
-    widget = Explorer("activations", fig, controls, update, link=link)
-    widget.artists = artists
-    return widget
+    return BLUEPRINT.build(_check(activation, z_range, slope, z), static=static,
+                           controls=_controls, link=_link)

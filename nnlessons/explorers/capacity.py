@@ -21,13 +21,14 @@ from functools import lru_cache
 
 import numpy as np
 
+from .._drawing import lean_ticks, new_figure
 from .._validation import check_in, check_int, check_positive
 from ..datasets import noisy_cosine, true_cosine
 from ..features import polynomial_features
 from ..losses import mse
 from ..model_selection import k_fold_indices
 from ..network import MLP
-from ._figures import lean_ticks, new_figure
+from ._builder import Blueprint
 
 __all__ = ["fitting", "polynomial_features", "k_fold_indices", "design_matrix",
            "capacity_scores", "fitting_data", "draw_fitting", "fitting_figure",
@@ -188,9 +189,7 @@ def _check(model, degree, hidden_units, noise, n_samples):
             "n_samples": check_int(n_samples, "n_samples", minimum=K_FOLDS, maximum=1000)}
 
 
-def _new_figure():
-    fig = new_figure(FIGSIZE)
-    return fig, fig.subplots(1, 2)
+BLUEPRINT = Blueprint("fitting", FIGSIZE, fitting_data, draw_fitting, panels=(1, 2))
 
 
 def fitting_figure(model="polynomial", degree=4, hidden_units=8, noise=0.1, n_samples=30):
@@ -202,11 +201,7 @@ def fitting_figure(model="polynomial", degree=4, hidden_units=8, noise=0.1, n_sa
     >>> fig.axes[1].get_lines()[0].get_xdata().tolist()[-1]
     15
     """
-    values = _check(model, degree, hidden_units, noise, n_samples)
-    fig, axes = _new_figure()
-    draw_fitting(axes, fitting_data(**values))
-    fig.tight_layout()
-    return fig
+    return BLUEPRINT.figure(_check(model, degree, hidden_units, noise, n_samples))
 
 
 def degree_panels_figure(degrees=(1, 4, 15), n_samples=30, noise=0.1, rng=DATA_SEED,
@@ -235,6 +230,31 @@ def degree_panels_figure(degrees=(1, 4, 15), n_samples=30, noise=0.1, rng=DATA_S
     return fig
 
 
+def _controls(values):
+    import ipywidgets as widgets
+
+    from ._wiring import int_slider, slider
+
+    return {
+        "model": widgets.ToggleButtons(options=[("polynomial", "polynomial"), ("MLP", "mlp")],
+                                       value=values["model"], description="model",
+                                       style={"button_width": "110px"}),
+        "degree": int_slider("degree", values["degree"], 0, max(DEGREES),
+                             disabled=values["model"] != "polynomial"),
+        "hidden_units": int_slider("hidden units", values["hidden_units"], 1,
+                                   max(HIDDEN_UNITS), disabled=values["model"] != "mlp"),
+        "noise": slider("noise", values["noise"], 0.0, max(0.5, values["noise"]), 0.01),
+        "n_samples": int_slider("points", values["n_samples"], K_FOLDS,
+                                max(100, values["n_samples"]), 5),
+    }
+
+
+def _link(controls, change):
+    if change["owner"] is controls["model"]:
+        controls["degree"].disabled = change["new"] != "polynomial"
+        controls["hidden_units"].disabled = change["new"] != "mlp"
+
+
 def fitting(model="polynomial", degree=4, hidden_units=8, noise=0.1, n_samples=30, *,
             static=False):
     """Explore under- and overfitting: capacity, noise and number of training points.
@@ -257,36 +277,5 @@ def fitting(model="polynomial", degree=4, hidden_units=8, noise=0.1, n_samples=3
     -------
     Explorer (an ipywidgets VBox) or matplotlib Figure
     """
-    values = _check(model, degree, hidden_units, noise, n_samples)
-    if static:
-        return fitting_figure(**values)
-    import ipywidgets as widgets
-
-    from ._wiring import Explorer, int_slider, slider
-
-    fig, axes = _new_figure()
-    artists = {}
-    controls = {
-        "model": widgets.ToggleButtons(options=[("polynomial", "polynomial"), ("MLP", "mlp")],
-                                       value=values["model"], description="model",
-                                       style={"button_width": "110px"}),
-        "degree": int_slider("degree", values["degree"], 0, max(DEGREES),
-                             disabled=values["model"] != "polynomial"),
-        "hidden_units": int_slider("hidden units", values["hidden_units"], 1,
-                                   max(HIDDEN_UNITS), disabled=values["model"] != "mlp"),
-        "noise": slider("noise", values["noise"], 0.0, max(0.5, values["noise"]), 0.01),
-        "n_samples": int_slider("points", values["n_samples"], K_FOLDS,
-                                max(100, values["n_samples"]), 5),
-    }
-
-    def link(change):
-        if change["owner"] is controls["model"]:
-            controls["degree"].disabled = change["new"] != "polynomial"
-            controls["hidden_units"].disabled = change["new"] != "mlp"
-
-    def update(**v):
-        artists.update(draw_fitting(axes, fitting_data(**v), artists or None))
-
-    widget = Explorer("fitting", fig, controls, update, link=link)
-    widget.artists = artists
-    return widget
+    return BLUEPRINT.build(_check(model, degree, hidden_units, noise, n_samples),
+                           static=static, controls=_controls, link=_link)

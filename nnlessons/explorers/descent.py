@@ -11,8 +11,9 @@ Left out: momentum and the adaptive optimizers (see ``optimizer_race``) and nois
 
 import numpy as np
 
+from .._drawing import lean_ticks
 from .._validation import check_in, check_int, check_positive
-from ._figures import lean_ticks, new_figure
+from ._builder import Blueprint
 from .surfaces import SURFACES, draw_surface, optimizer_path
 
 __all__ = ["gradient_descent", "loss_1d", "loss_1d_gradient", "descent_data",
@@ -148,9 +149,7 @@ def _check(learning_rate, n_steps, w0, surface):
             "w0": float(w0), "surface": check_in(surface, "surface", list(SURFACES))}
 
 
-def _new_figure():
-    fig = new_figure(FIGSIZE)
-    return fig, fig.subplots(1, 2)
+BLUEPRINT = Blueprint("gradient_descent", FIGSIZE, descent_data, draw_descent, panels=(1, 2))
 
 
 def descent_figure(learning_rate=0.1, n_steps=20, w0=2.0, surface="ravine"):
@@ -162,11 +161,20 @@ def descent_figure(learning_rate=0.1, n_steps=20, w0=2.0, surface="ravine"):
     >>> fig.axes[0].get_lines()[2].get_xdata().shape        # the 1-D path: start + 5 steps
     (6,)
     """
-    values = _check(learning_rate, n_steps, w0, surface)
-    fig, axes = _new_figure()
-    draw_descent(axes, descent_data(**values))
-    fig.tight_layout()
-    return fig
+    return BLUEPRINT.figure(_check(learning_rate, n_steps, w0, surface))
+
+
+def _controls(values):
+    from ._wiring import dropdown, int_slider, log_slider, slider
+
+    return {
+        "learning_rate": log_slider("learning rate", values["learning_rate"], -3, 0, 0.05),
+        "n_steps": int_slider("steps", values["n_steps"], 1, max(100, values["n_steps"])),
+        "w0": slider("start w0 (1-D)", values["w0"], min(-2.5, values["w0"]),
+                     max(2.5, values["w0"]), 0.05),
+        "surface": dropdown("surface (2-D)", [(s.replace("_", " "), s) for s in SURFACES],
+                            values["surface"]),
+    }
 
 
 def gradient_descent(learning_rate=0.1, n_steps=20, w0=2.0, surface="ravine", *,
@@ -190,25 +198,5 @@ def gradient_descent(learning_rate=0.1, n_steps=20, w0=2.0, surface="ravine", *,
     -------
     Explorer (an ipywidgets VBox) or matplotlib Figure
     """
-    values = _check(learning_rate, n_steps, w0, surface)
-    if static:
-        return descent_figure(**values)
-    from ._wiring import Explorer, dropdown, int_slider, log_slider, slider
-
-    fig, axes = _new_figure()
-    artists = {}
-    controls = {
-        "learning_rate": log_slider("learning rate", values["learning_rate"], -3, 0, 0.05),
-        "n_steps": int_slider("steps", values["n_steps"], 1, max(100, values["n_steps"])),
-        "w0": slider("start w0 (1-D)", values["w0"], min(-2.5, values["w0"]),
-                     max(2.5, values["w0"]), 0.05),
-        "surface": dropdown("surface (2-D)", [(s.replace("_", " "), s) for s in SURFACES],
-                            values["surface"]),
-    }
-
-    def update(**v):
-        artists.update(draw_descent(axes, descent_data(**v), artists or None))
-
-    widget = Explorer("gradient_descent", fig, controls, update)
-    widget.artists = artists
-    return widget
+    return BLUEPRINT.build(_check(learning_rate, n_steps, w0, surface), static=static,
+                           controls=_controls)

@@ -19,15 +19,21 @@ and residual connections, the usual cures.
 
 import numpy as np
 
+from .._drawing import lean_ticks
 from .._validation import as_rng, check_in, check_int
-from ..network import INITIALIZERS, MLP
-from ._figures import lean_ticks, new_figure
+from ..activations import ACTIVATIONS
+from ..initializers import INITIALIZERS
+from ..network import MLP
+from ._builder import Blueprint
 
 __all__ = ["saturation", "gradient_flow_data", "draw_gradient_flow", "saturation_figure",
            "SATURATION_ACTIVATIONS", "INITS", "WIDTHS"]
 
-SATURATION_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
-INITS = tuple(i for i in ("normal", "xavier", "he") if i in INITIALIZERS)
+#: Every registered activation a hidden layer can use, but identity (nothing saturates).
+SATURATION_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name not in ("softmax",
+                                                                            "identity"))
+#: Every registered initialisation (``nnlessons.initializers.INITIALIZERS``).
+INITS = tuple(INITIALIZERS)
 WIDTHS = (4, 8, 16, 32, 64, 128)
 N_SAMPLES = 64
 FLOOR = 1e-30                   # log scale: an exact zero gradient is drawn here
@@ -44,7 +50,8 @@ def gradient_flow_data(depth=10, activation="sigmoid", init="xavier", width=32,
         Number of hidden layers (the network has ``depth + 1`` weight layers).
     activation : str
         The hidden layers' activation.
-    init : {"normal", "xavier", "he"}
+    init : str
+        A key of ``INITS`` (``nnlessons.initializers.INITIALIZERS``).
     width : int
         Units per hidden layer (and input features).
     n_samples : int
@@ -133,8 +140,10 @@ def draw_gradient_flow(axes, data, artists=None):
         ax.set_xlim(0.5, layer[-1] + 0.5)
     ratio = norm[0] / norm[-1]
     verdict = "vanishing" if ratio < 1e-2 else "exploding" if ratio > 1e2 else "kept"
+    summary = (f"first / last layer = {ratio:.1e} ({verdict})" if data["grad_norm"].any()
+               else "every gradient is 0")              # e.g. all-zero weights
     left.set_title(f"{data['activation']}, {data['init']} init, width {data['width']}: "
-                   f"first / last layer = {ratio:.1e} ({verdict})", fontsize=10)
+                   f"{summary}", fontsize=10)
     right.set_title(f"dead units: {data['dead_overall']:.0%} of all hidden units",
                     fontsize=10)
     return artists
@@ -147,9 +156,8 @@ def _check(depth, activation, init, width):
             "width": check_in(width, "width", WIDTHS)}
 
 
-def _new_figure():
-    fig = new_figure(FIGSIZE)
-    return fig, fig.subplots(1, 2, gridspec_kw={"width_ratios": (1.25, 1)})
+BLUEPRINT = Blueprint("saturation", FIGSIZE, gradient_flow_data, draw_gradient_flow,
+                      panels=(1, 2), width_ratios=(1.25, 1))
 
 
 def saturation_figure(depth=10, activation="sigmoid", init="xavier", width=32):
@@ -161,42 +169,15 @@ def saturation_figure(depth=10, activation="sigmoid", init="xavier", width=32):
     >>> len(fig.axes[0].get_lines()[0].get_ydata())
     5
     """
-    values = _check(depth, activation, init, width)
-    fig, axes = _new_figure()
-    draw_gradient_flow(axes, gradient_flow_data(**values))
-    fig.tight_layout()
-    return fig
+    return BLUEPRINT.figure(_check(depth, activation, init, width))
 
 
-def saturation(depth=10, activation="sigmoid", init="xavier", width=32, *, static=False):
-    """Explore vanishing gradients: depth, activation, initialisation and width.
-
-    Parameters
-    ----------
-    depth : int
-        Hidden layers (1 to 60; the slider goes to 40).
-    activation : {"sigmoid", "tanh", "relu", "leaky_relu"}
-    init : {"normal", "xavier", "he"}
-        "normal" is N(0, 1) for weights and biases (the seeds' choice).
-    width : int
-        Units per hidden layer, one of ``WIDTHS``.
-    static : bool, default False
-        Return a plain matplotlib Figure instead of the widget.
-
-    Returns
-    -------
-    Explorer (an ipywidgets VBox) or matplotlib Figure
-    """
-    values = _check(depth, activation, init, width)
-    if static:
-        return saturation_figure(**values)
+def _controls(values):
     import ipywidgets as widgets
 
-    from ._wiring import Explorer, dropdown, int_slider
+    from ._wiring import dropdown, int_slider
 
-    fig, axes = _new_figure()
-    artists = {}
-    controls = {
+    return {
         "depth": int_slider("depth (hidden layers)", values["depth"], 1,
                             max(40, values["depth"])),
         "activation": dropdown("activation", SATURATION_ACTIVATIONS, values["activation"]),
@@ -206,9 +187,28 @@ def saturation(depth=10, activation="sigmoid", init="xavier", width=32, *, stati
                                          style={"description_width": "initial"}),
     }
 
-    def update(**v):
-        artists.update(draw_gradient_flow(axes, gradient_flow_data(**v), artists or None))
 
-    widget = Explorer("saturation", fig, controls, update)
-    widget.artists = artists
-    return widget
+def saturation(depth=10, activation="sigmoid", init="xavier", width=32, *, static=False):
+    """Explore vanishing gradients: depth, activation, initialisation and width.
+
+    Parameters
+    ----------
+    depth : int
+        Hidden layers (1 to 60; the slider goes to 40).
+    activation : str
+        One of ``SATURATION_ACTIVATIONS`` (sigmoid, tanh, relu, leaky_relu).
+    init : str
+        One of ``INITS``, every registered initialisation: "normal" is N(0, 1) for weights
+        and biases (the seeds' choice), "xavier" and "he" scale them to the layer's size,
+        "zeros" starts every unit of a layer alike.
+    width : int
+        Units per hidden layer, one of ``WIDTHS``.
+    static : bool, default False
+        Return a plain matplotlib Figure instead of the widget.
+
+    Returns
+    -------
+    Explorer (an ipywidgets VBox) or matplotlib Figure
+    """
+    return BLUEPRINT.build(_check(depth, activation, init, width), static=static,
+                           controls=_controls)

@@ -11,15 +11,18 @@ Left out: more than two inputs, and softmax (it needs several outputs).
 
 import numpy as np
 
+from .._drawing import grid_points, lean_ticks
 from .._validation import as_float_array, check_in
+from ..activations import ACTIVATIONS
 from ..network import Neuron
-from ._figures import grid_points, lean_ticks, new_figure
+from ._builder import Blueprint
 
 __all__ = ["neuron", "neuron_surface", "level_line", "neuron_data", "draw_neuron",
            "neuron_figure", "NEURON_ACTIVATIONS"]
 
-#: The activations a single output neuron can use.
-NEURON_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
+#: The activations a single output neuron can use: every registered one but softmax, which
+#: needs several outputs.
+NEURON_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "softmax")
 EXTENT = (-5.0, 5.0, -5.0, 5.0)
 RESOLUTION = 161
 EXAMPLE_X = (2.0, 3.0)
@@ -143,6 +146,15 @@ def _check(w1, w2, b, activation):
             "activation": check_in(activation, "activation", NEURON_ACTIVATIONS)}
 
 
+def _layout(fig):
+    """Fit the margins once, leaving room for wider colorbar labels (e.g. -0.75)."""
+    fig.tight_layout()
+    fig.subplots_adjust(right=fig.subplotpars.right - 0.03)
+
+
+BLUEPRINT = Blueprint("neuron", FIGSIZE, neuron_data, draw_neuron, arrange=_layout)
+
+
 def neuron_figure(w1=0.0, w2=1.0, b=4.0, activation="sigmoid"):
     """The neuron explorer's picture as a plain matplotlib Figure (for nbviewer, PDF).
 
@@ -152,17 +164,16 @@ def neuron_figure(w1=0.0, w2=1.0, b=4.0, activation="sigmoid"):
     >>> fig.axes[0].images[0].get_array().shape
     (161, 161)
     """
-    values = _check(w1, w2, b, activation)
-    fig = new_figure(FIGSIZE)
-    draw_neuron(fig.add_subplot(), neuron_data(**values))
-    _layout(fig)
-    return fig
+    return BLUEPRINT.figure(_check(w1, w2, b, activation))
 
 
-def _layout(fig):
-    """Fit the margins once, leaving room for wider colorbar labels (e.g. -0.75)."""
-    fig.tight_layout()
-    fig.subplots_adjust(right=fig.subplotpars.right - 0.03)
+def _controls(values):
+    from ._wiring import dropdown, slider
+
+    controls = {name: slider(name, values[name], min(-5.0, values[name]),
+                             max(5.0, values[name])) for name in ("w1", "w2", "b")}
+    controls["activation"] = dropdown("activation", NEURON_ACTIVATIONS, values["activation"])
+    return controls
 
 
 def neuron(w1=0.0, w2=1.0, b=4.0, activation="sigmoid", *, static=False):
@@ -181,21 +192,4 @@ def neuron(w1=0.0, w2=1.0, b=4.0, activation="sigmoid", *, static=False):
     -------
     Explorer (an ipywidgets VBox) or matplotlib Figure
     """
-    values = _check(w1, w2, b, activation)
-    if static:
-        return neuron_figure(**values)
-    from ._wiring import Explorer, dropdown, slider
-
-    fig = new_figure(FIGSIZE)
-    ax = fig.add_subplot()
-    artists = {}
-
-    def update(**v):
-        artists.update(draw_neuron(ax, neuron_data(**v), artists or None))
-
-    controls = {name: slider(name, values[name], min(-5.0, values[name]),
-                             max(5.0, values[name])) for name in ("w1", "w2", "b")}
-    controls["activation"] = dropdown("activation", NEURON_ACTIVATIONS, values["activation"])
-    widget = Explorer("neuron", fig, controls, update, arrange=lambda: _layout(fig))
-    widget.artists = artists
-    return widget
+    return BLUEPRINT.build(_check(w1, w2, b, activation), static=static, controls=_controls)

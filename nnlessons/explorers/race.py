@@ -1,10 +1,13 @@
 """Explorer: the optimizers race on a loss surface (lesson 07).
 
-Any subset of the six optimizers of ``nl.optim`` (SGD, momentum, Nesterov, Adagrad, RMSProp,
-Adam), each with its own learning rate, starts from the same point of a 2-D surface
-(``surfaces.SURFACES``: ravine, Rosenbrock, saddle, several minima). Left, their
+Any subset of the optimizers of ``nl.optim.OPTIMIZERS`` (SGD, momentum, Nesterov, Adagrad,
+RMSProp, Adam), each with its own learning rate, starts from the same point of a 2-D
+surface (``surfaces.SURFACES``: ravine, Rosenbrock, saddle, several minima). Left, their
 trajectories over the contour plot; right, the loss above the minimum against the step
 (log scale). Choosing a surface sets each learning rate to one that suits it there.
+Everything per optimizer comes from the registry: its colour is matplotlib's tab10 colour
+in the registry's order, its learning rates its class's ``race_learning_rates``, so an
+optimizer added to ``OPTIMIZERS`` joins the race with no other edit.
 
 Left out: noisy (stochastic) gradients and the optimizers' other hyper-parameters (momentum
 0.9, Adam's betas and so on keep ``nl.optim``'s defaults).
@@ -14,18 +17,32 @@ from functools import lru_cache
 
 import numpy as np
 
+from .._drawing import lean_ticks
 from .._validation import check_in, check_int, check_positive
 from ..optim import OPTIMIZERS
-from ._figures import lean_ticks, new_figure
+from ._builder import Blueprint
 from .surfaces import SURFACES, draw_surface, optimizer_path
 
-__all__ = ["optimizer_race", "race_data", "draw_race", "race_figure", "COLORS"]
+__all__ = ["optimizer_race", "race_data", "draw_race", "race_figure", "racer_colors"]
 
-COLORS = {"sgd": "#1f77b4", "momentum": "#ff7f0e", "nesterov": "#2ca02c",
-          "adagrad": "#d62728", "rmsprop": "#9467bd", "adam": "#8c564b"}
 FLOOR = 1e-12          # the log-scale panel shows L - min down to here
 FIGSIZE = (10.5, 4.2)
 DEFAULT_RACERS = ("sgd", "momentum", "adam")
+
+
+def racer_colors():
+    """Each optimizer's colour: matplotlib's tab10 colours, in the registry's order.
+
+    Examples
+    --------
+    >>> racer_colors()["sgd"], racer_colors()["adam"]
+    ('#1f77b4', '#8c564b')
+    """
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    palette = colormaps["tab10"].colors
+    return {name: to_hex(palette[i % len(palette)]) for i, name in enumerate(OPTIMIZERS)}
 
 
 def race_data(surface="ravine", learning_rates=None, n_steps=200):
@@ -88,7 +105,7 @@ def draw_race(axes, data, artists=None):
     left, right = axes
     if artists is None:
         artists = {"paths": {}, "ends": {}, "curves": {}, "surface": None, "legend_for": None}
-        for name, color in COLORS.items():
+        for name, color in racer_colors().items():
             artists["paths"][name] = left.plot([], [], "-", color=color, lw=1.8, zorder=5)[0]
             artists["ends"][name] = left.plot([], [], "o", color=color, ms=7, mec="k",
                                               zorder=6)[0]
@@ -102,7 +119,7 @@ def draw_race(axes, data, artists=None):
     artists["start"].set_data([s.start[0]], [s.start[1]])
     left.set_title(s.title, fontsize=10)
     racers, low, high = data["racers"], np.inf, 0.0
-    for name in COLORS:
+    for name in artists["paths"]:
         shown = name in racers
         for kind in ("paths", "ends", "curves"):
             artists[kind][name].set_visible(shown)
@@ -136,9 +153,7 @@ def _check(surface, learning_rates, n_steps):
             "n_steps": check_int(n_steps, "n_steps", minimum=1, maximum=2000)}
 
 
-def _new_figure():
-    fig = new_figure(FIGSIZE)
-    return fig, fig.subplots(1, 2)
+BLUEPRINT = Blueprint("optimizer_race", FIGSIZE, race_data, draw_race, panels=(1, 2))
 
 
 def race_figure(surface="ravine", learning_rates=None, n_steps=200):
@@ -150,11 +165,50 @@ def race_figure(surface="ravine", learning_rates=None, n_steps=200):
     >>> sum(line.get_visible() for line in fig.axes[1].get_lines())
     2
     """
-    values = _check(surface, learning_rates, n_steps)
-    fig, axes = _new_figure()
-    draw_race(axes, race_data(**values))
-    fig.tight_layout()
-    return fig
+    return BLUEPRINT.figure(_check(surface, learning_rates, n_steps))
+
+
+def _controls(values):
+    import ipywidgets as widgets
+
+    from ._wiring import dropdown, int_slider, log_slider
+
+    suggested = SURFACES[values["surface"]].learning_rates
+    controls = {
+        "surface": dropdown("surface", [(s.replace("_", " "), s) for s in SURFACES],
+                            values["surface"]),
+        "n_steps": int_slider("steps", values["n_steps"], 10, max(500, values["n_steps"]), 10),
+    }
+    for name in OPTIMIZERS:
+        lr = values["learning_rates"].get(name, suggested[name])
+        controls[name] = widgets.Checkbox(value=name in values["learning_rates"],
+                                          description=name, indent=False,
+                                          layout=widgets.Layout(width="125px"))
+        controls[f"lr_{name}"] = log_slider("lr", lr, min(-4, np.log10(lr)),
+                                            max(0.5, np.log10(lr)), 0.05)
+    return controls
+
+
+def _layout(controls):
+    import ipywidgets as widgets
+
+    rows = [widgets.HBox([controls[name], controls[f"lr_{name}"]]) for name in OPTIMIZERS]
+    return widgets.VBox([
+        widgets.HBox([controls["surface"], controls["n_steps"]]),
+        widgets.GridBox(rows, layout=widgets.Layout(grid_template_columns="repeat(3, auto)")),
+    ])
+
+
+def _link(controls, change):
+    if change["owner"] is controls["surface"]:      # each surface suggests its rates
+        for name, lr in SURFACES[change["new"]].learning_rates.items():
+            controls[f"lr_{name}"].value = lr
+
+
+def _race_of_controls(surface, n_steps, **values):
+    """``race_data`` for the widget's controls: a checkbox and a rate per optimizer."""
+    rates = {name: values[f"lr_{name}"] for name in OPTIMIZERS if values[name]}
+    return race_data(surface, rates, n_steps)
 
 
 def optimizer_race(surface="ravine", learning_rates=None, n_steps=200, *, static=False):
@@ -176,44 +230,6 @@ def optimizer_race(surface="ravine", learning_rates=None, n_steps=200, *, static
     -------
     Explorer (an ipywidgets VBox) or matplotlib Figure
     """
-    values = _check(surface, learning_rates, n_steps)
-    if static:
-        return race_figure(**values)
-    import ipywidgets as widgets
-
-    from ._wiring import Explorer, dropdown, int_slider, log_slider
-
-    fig, axes = _new_figure()
-    artists = {}
-    suggested = SURFACES[values["surface"]].learning_rates
-    controls = {
-        "surface": dropdown("surface", [(s.replace("_", " "), s) for s in SURFACES],
-                            values["surface"]),
-        "n_steps": int_slider("steps", values["n_steps"], 10, max(500, values["n_steps"]), 10),
-    }
-    rows = []
-    for name in OPTIMIZERS:
-        lr = values["learning_rates"].get(name, suggested[name])
-        controls[name] = widgets.Checkbox(value=name in values["learning_rates"],
-                                          description=name, indent=False,
-                                          layout=widgets.Layout(width="125px"))
-        controls[f"lr_{name}"] = log_slider("lr", lr, min(-4, np.log10(lr)),
-                                            max(0.5, np.log10(lr)), 0.05)
-        rows.append(widgets.HBox([controls[name], controls[f"lr_{name}"]]))
-    layout = widgets.VBox([
-        widgets.HBox([controls["surface"], controls["n_steps"]]),
-        widgets.GridBox(rows, layout=widgets.Layout(grid_template_columns="repeat(3, auto)")),
-    ])
-
-    def link(change):
-        if change["owner"] is controls["surface"]:      # each surface suggests its rates
-            for name, lr in SURFACES[change["new"]].learning_rates.items():
-                controls[f"lr_{name}"].value = lr
-
-    def update(surface, n_steps, **v):
-        rates = {name: v[f"lr_{name}"] for name in OPTIMIZERS if v[name]}
-        artists.update(draw_race(axes, race_data(surface, rates, n_steps), artists or None))
-
-    widget = Explorer("optimizer_race", fig, controls, update, layout=layout, link=link)
-    widget.artists = artists
-    return widget
+    return BLUEPRINT.build(_check(surface, learning_rates, n_steps), static=static,
+                           controls=_controls, layout=_layout, link=_link,
+                           data=_race_of_controls)

@@ -4,9 +4,9 @@ A real network's loss has thousands of dimensions; these 2-D surfaces each show 
 that makes optimization hard: a ravine (a long narrow valley: plain gradient descent
 zig-zags across it), Rosenbrock's banana-shaped valley, a saddle point (a flat spot that is
 not a minimum) and a landscape with several minima (where a start can get trapped). Each
-surface comes with its gradient written out by hand, a start point, its minima and
-learning rates that suit each optimizer on it. ``optimizer_path`` runs any optimizer of
-``nl.optim`` on a surface.
+surface comes with its gradient written out by hand, a start point and its minima; the
+learning rates that suit each optimizer on it are the optimizer's (its class attribute
+``race_learning_rates``). ``optimizer_path`` runs any optimizer of ``nl.optim`` on a surface.
 
 Left out: noise in the gradient (the "stochastic" of SGD) and surfaces of more than two
 parameters.
@@ -20,7 +20,8 @@ import numpy as np
 from .._validation import as_float_array, check_in, check_int
 from ..optim import OPTIMIZERS, get_optimizer
 
-__all__ = ["Surface", "SURFACES", "optimizer_path", "surface_grid", "draw_surface"]
+__all__ = ["Surface", "SURFACES", "optimizer_path", "suggested_learning_rate",
+           "surface_grid", "draw_surface"]
 
 ESCAPE = 1e3          # a path farther than this from the origin has diverged
 
@@ -44,7 +45,8 @@ class Surface:
     min_value : float
         L at the global minimum.
     learning_rates : dict
-        A learning rate that suits each optimizer of ``nl.optim.OPTIMIZERS`` here.
+        A learning rate that suits each optimizer of ``nl.optim.OPTIMIZERS`` here, read
+        from the registry (see ``suggested_learning_rate``).
     """
 
     name: str
@@ -56,10 +58,27 @@ class Surface:
     start: tuple
     minima: tuple
     min_value: float
-    learning_rates: dict = field(repr=False)
 
     def __call__(self, x, y):
         return self.function(x, y)
+
+    @property
+    def learning_rates(self):
+        return {name: suggested_learning_rate(name, self.name) for name in OPTIMIZERS}
+
+
+def suggested_learning_rate(optimizer, surface):
+    """A learning rate that suits ``optimizer`` on ``surface``: the optimizer class's
+    ``race_learning_rates[surface]``, else its default learning rate.
+
+    Examples
+    --------
+    >>> suggested_learning_rate("sgd", "rosenbrock"), suggested_learning_rate("adam", "bowl")
+    (0.002, 0.001)
+    """
+    cls = OPTIMIZERS[check_in(optimizer, "optimizer", list(OPTIMIZERS))]
+    rate = cls.race_learning_rates.get(surface)
+    return cls().learning_rate if rate is None else rate
 
 
 def _ravine(x, y):
@@ -115,22 +134,14 @@ _WELL_MINIMA = tuple(_refine(_wells_gradient, w[:2]) for w in _WELLS)
 
 SURFACES = {s.name: s for s in (
     Surface("ravine", "ravine: L = 0.05 x^2 + 2 y^2", _ravine, _ravine_gradient,
-            (-5.0, 5.0), (-2.5, 2.5), (-4.5, 1.5), ((0.0, 0.0),), 0.0,
-            {"sgd": 0.4, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.8,
-             "rmsprop": 0.05, "adam": 0.3}),
+            (-5.0, 5.0), (-2.5, 2.5), (-4.5, 1.5), ((0.0, 0.0),), 0.0),
     Surface("rosenbrock", "Rosenbrock: L = (1 - x)^2 + 100 (y - x^2)^2", _rosenbrock,
-            _rosenbrock_gradient, (-2.0, 2.0), (-1.0, 3.0), (-1.2, 1.0), ((1.0, 1.0),), 0.0,
-            {"sgd": 0.002, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1.0,
-             "rmsprop": 0.03, "adam": 0.1}),
+            _rosenbrock_gradient, (-2.0, 2.0), (-1.0, 3.0), (-1.2, 1.0), ((1.0, 1.0),), 0.0),
     Surface("saddle", "saddle: L = x^2/2 + y^4/4 - y^2/2 + 1/4", _saddle, _saddle_gradient,
-            (-2.5, 2.5), (-1.6, 1.6), (-2.2, 0.001), ((0.0, 1.0), (0.0, -1.0)), 0.0,
-            {"sgd": 0.05, "momentum": 0.02, "nesterov": 0.02, "adagrad": 0.5,
-             "rmsprop": 0.02, "adam": 0.1}),
+            (-2.5, 2.5), (-1.6, 1.6), (-2.2, 0.001), ((0.0, 1.0), (0.0, -1.0)), 0.0),
     Surface("several_minima", "several minima: a bowl with two wells", _wells,
             _wells_gradient, (-3.5, 3.5), (-3.0, 3.0), (-3.0, 2.5), _WELL_MINIMA,
-            float(_wells(*_WELL_MINIMA[0])),
-            {"sgd": 0.3, "momentum": 0.1, "nesterov": 0.1, "adagrad": 0.5,
-             "rmsprop": 0.05, "adam": 0.1}),
+            float(_wells(*_WELL_MINIMA[0]))),
 )}
 """The surfaces by name: ``ravine, rosenbrock, saddle, several_minima``."""
 

@@ -9,33 +9,38 @@ trains. Training runs in a background thread, redrawing about ten times a second
 the controls stay responsive; changing the learning rate or batch size takes effect at once,
 changing the data or the architecture starts afresh.
 
-Every network has one sigmoid output trained with binary cross-entropy; each epoch is the
-loop of ``nl.fit`` (shuffle, mini-batches, ``MLP.gradients``, ``optimizer.step``) written
-out, because ``fit`` starts its optimizer afresh on every call and the playground trains a
-few epochs at a time. Left out: regularization, noise and feature controls.
+Every network has one sigmoid output trained with binary cross-entropy; each epoch is
+``nl.training.train_epoch``, the epoch of ``nl.fit`` (shuffle, mini-batches,
+``MLP.gradients``, ``optimizer.step``), called with an optimizer that the playground keeps,
+so that its state (velocities, Adam's moments) carries over from one epoch to the next while
+the playground trains a few epochs at a time. Left out: regularization, noise and feature
+controls.
 """
 
 import numpy as np
 
+from .._drawing import (
+    CLASS_CMAP,
+    CLASS_COLORS,
+    draw_network,
+    grid_points,
+    lean_ticks,
+    set_network_weights,
+)
 from .._validation import check_in, check_int, check_positive
+from ..activations import ACTIVATIONS
 from ..datasets import TOY_DATASETS
 from ..model_selection import train_test_split
 from ..network import MLP
 from ..optim import OPTIMIZERS, get_optimizer
 from ..training import train_epoch
-from ._figures import (
-    CLASS_CMAP,
-    CLASS_COLORS,
-    draw_network,
-    lean_ticks,
-    new_figure,
-    set_network_weights,
-)
+from ._builder import Blueprint
 
 __all__ = ["playground", "TrainingRun", "draw_playground", "playground_figure",
            "PLAYGROUND_ACTIVATIONS", "BATCH_SIZES"]
 
-PLAYGROUND_ACTIVATIONS = ("tanh", "relu", "leaky_relu", "sigmoid", "identity")
+#: The hidden layers' activations: every registered one but softmax (an output activation).
+PLAYGROUND_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "softmax")
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
 RESOLUTION = 60
 MAX_EPOCHS = 3000            # the Train button stops by itself here
@@ -130,9 +135,7 @@ class TrainingRun:
     def boundary(self, resolution=RESOLUTION):
         """P(class 1) on a grid over the data, shape (resolution, resolution), row 0 at
         the bottom."""
-        x0, x1, y0, y1 = self.extent
-        xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-        points = np.column_stack([xx.ravel(), yy.ravel()])
+        points = grid_points(self.extent[:2], self.extent[2:], resolution)
         with np.errstate(all="ignore"):
             return self.net.forward(points)[:, 0].reshape(resolution, resolution)
 
@@ -219,9 +222,16 @@ def _check(dataset, hidden_layers, neurons, activation, optimizer, learning_rate
             "batch_size": check_in(batch_size, "batch_size", BATCH_SIZES)}
 
 
-def _new_figure():
-    fig = new_figure(FIGSIZE)
-    return fig, fig.subplots(1, 3, gridspec_kw={"width_ratios": (1, 1.1, 1.2)})
+def _trained_run(dataset, hidden_layers, neurons, activation, optimizer, learning_rate,
+                 batch_size, n_epochs=100):
+    run = TrainingRun(dataset, hidden_layers, neurons, activation, optimizer, learning_rate,
+                      batch_size)
+    run.train(n_epochs)
+    return run
+
+
+BLUEPRINT = Blueprint("playground", FIGSIZE, _trained_run, draw_playground, panels=(1, 3),
+                      width_ratios=(1, 1.1, 1.2))
 
 
 def playground_figure(dataset="xor", hidden_layers=1, neurons=4, activation="tanh",
@@ -234,13 +244,24 @@ def playground_figure(dataset="xor", hidden_layers=1, neurons=4, activation="tan
     >>> len(fig.axes[1].get_lines()[0].get_ydata())
     5
     """
-    run = TrainingRun(**_check(dataset, hidden_layers, neurons, activation, optimizer,
-                               learning_rate, batch_size))
-    run.train(check_int(n_epochs, "n_epochs", minimum=0))
-    fig, axes = _new_figure()
-    draw_playground(axes, run)
-    fig.tight_layout()
-    return fig
+    values = _check(dataset, hidden_layers, neurons, activation, optimizer, learning_rate,
+                    batch_size)
+    return BLUEPRINT.figure({**values, "n_epochs": check_int(n_epochs, "n_epochs", minimum=0)})
+
+
+def _controls(values):
+    from ._wiring import dropdown, int_slider, log_slider
+
+    return {
+        "dataset": dropdown("data", list(TOY_DATASETS), values["dataset"]),
+        "hidden_layers": int_slider("hidden layers", values["hidden_layers"], 0,
+                                    max(4, values["hidden_layers"])),
+        "neurons": int_slider("neurons", values["neurons"], 1, max(12, values["neurons"])),
+        "activation": dropdown("activation", PLAYGROUND_ACTIVATIONS, values["activation"]),
+        "optimizer": dropdown("optimizer", list(OPTIMIZERS), values["optimizer"]),
+        "learning_rate": log_slider("learning rate", values["learning_rate"], -4, 0.5, 0.05),
+        "batch_size": dropdown("batch size", BATCH_SIZES, values["batch_size"]),
+    }
 
 
 def playground(dataset="xor", hidden_layers=1, neurons=4, activation="tanh",
@@ -250,7 +271,8 @@ def playground(dataset="xor", hidden_layers=1, neurons=4, activation="tanh",
 
     Parameters
     ----------
-    dataset : {"xor", "circles", "moons", "spirals"}
+    dataset : str
+        A key of ``nl.datasets.TOY_DATASETS`` ("xor", "circles", "moons", "spirals").
     hidden_layers : int
         0 to 6 (the slider goes to 4).
     neurons : int
@@ -273,33 +295,21 @@ def playground(dataset="xor", hidden_layers=1, neurons=4, activation="tanh",
     """
     values = _check(dataset, hidden_layers, neurons, activation, optimizer, learning_rate,
                     batch_size)
+    frame_interval = check_positive(frame_interval, "frame_interval", allow_zero=True)
     if static:
-        return playground_figure(**values)
-    from ._wiring import Explorer, dropdown, int_slider, log_slider, training_controls
+        return BLUEPRINT.figure(values)
+    from ._wiring import training_controls
 
-    fig, axes = _new_figure()
-    run, artists = TrainingRun(**values), {}
-    controls = {
-        "dataset": dropdown("data", list(TOY_DATASETS), values["dataset"]),
-        "hidden_layers": int_slider("hidden layers", values["hidden_layers"], 0,
-                                    max(4, values["hidden_layers"])),
-        "neurons": int_slider("neurons", values["neurons"], 1, max(12, values["neurons"])),
-        "activation": dropdown("activation", PLAYGROUND_ACTIVATIONS, values["activation"]),
-        "optimizer": dropdown("optimizer", list(OPTIMIZERS), values["optimizer"]),
-        "learning_rate": log_slider("learning rate", values["learning_rate"], -4, 0.5, 0.05),
-        "batch_size": dropdown("batch size", BATCH_SIZES, values["batch_size"]),
-    }
+    run, buttons = TrainingRun(**values), training_controls()
 
-    def update(**v):
-        run.configure(**v)
-        artists.update(draw_playground(axes, run, artists or None))
+    def configured(**settings):              # the controls' values reach the run
+        run.configure(**settings)
         buttons.status.value = run.status()
+        return run
 
-    buttons = training_controls()
-    widget = Explorer("playground", fig, controls, update, extra=[buttons])
-    widget.run, widget.artists = run, artists
-    buttons.connect(widget, run, lambda: draw_playground(axes, run, artists),
-                    frame_interval=check_positive(frame_interval, "frame_interval",
-                                                  allow_zero=True),
-                    max_epochs=MAX_EPOCHS)
+    widget = BLUEPRINT.build(values, static=False, controls=_controls, extra=[buttons],
+                             data=configured)
+    widget.run = run
+    buttons.connect(widget, run, lambda: draw_playground(widget.axes, run, widget.artists),
+                    frame_interval=frame_interval, max_epochs=MAX_EPOCHS)
     return widget

@@ -233,6 +233,22 @@ class KernelSession:
                 if attempt == attempts:
                     raise RuntimeError(f"the grading kernel did not start: {err}") from err
 
+    def case_file(self, lines):
+        """Write ``lines`` (str, one case each) to a fresh file the kernel can read; its path.
+
+        Case payloads travel this way, not in the code sent to the kernel: megabytes of
+        source would be parsed, echoed and kept in the kernel's history, costing it
+        several times their size. The file is created anew (never through a link the
+        kernel may have planted) in the kernel's own folder, and removed with it.
+        """
+        folder = os.path.join(self._root, "kernel")
+        path = os.path.join(folder, f"cases-{os.urandom(8).hex()}.jsonl")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            for line in lines:
+                handle.write(line + "\n")
+        return path
+
     def alive(self):
         """Whether the kernel process is still running."""
         return self._manager is not None and self._manager.is_alive()

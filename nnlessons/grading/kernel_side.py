@@ -135,8 +135,9 @@ def setup(name, allowed, stub_source, cells, own, cases, send=None):
         Definitions from the notebook's other cells: (cell number, source).
     own : (int, str) or None
         The exercise's own cell, run in full.
-    cases : list of (int, str)
-        Public cases: (case index, encoded payload).
+    cases : list of (int, str), or str
+        Public cases: (case index, encoded payload), or the path of a file holding them
+        (one JSON ``[index, payload]`` a line).
     """
     import builtins
 
@@ -164,7 +165,8 @@ def setup(name, allowed, stub_source, cells, own, cases, send=None):
 
 
 def hidden(name, cases, send=None):
-    """Phase 2 for exercise ``name``: answer the hidden ``cases`` (index, payload)."""
+    """Phase 2 for exercise ``name``: answer the hidden ``cases`` (index, payload), given
+    as a list or as the path of a file (see :func:`setup`)."""
     _answer(name, cases, send or _publish)
 
 
@@ -178,7 +180,7 @@ def _answer(name, cases, send):
         send({"exercise": name, "missing": True,
               "touched": sorted(_STATE["touched"].get(name, ()))})
         return
-    for index, payload in cases:
+    for index, payload in _cases(cases):
         try:
             reply = run_encoded(function, payload)
         except KeyboardInterrupt:  # the time limit: let the grader see it
@@ -188,6 +190,20 @@ def _answer(name, cases, send):
         else:
             send({"exercise": name, "case": index, "reply": reply,
                   "touched": sorted(_STATE["touched"].get(name, ()))})
+
+
+def _cases(cases):
+    """The (index, payload) pairs of ``cases``: a list, or the path of a file the grader
+    wrote with one JSON ``[index, payload]`` a line (read one case at a time)."""
+    if not isinstance(cases, str):
+        yield from cases
+        return
+    import json
+
+    with open(cases, encoding="utf-8") as handle:
+        for line in handle:
+            index, payload = json.loads(line)
+            yield index, payload
 
 
 def call_code(runtime, phase, **arguments):

@@ -26,6 +26,7 @@ A batch of submissions is :func:`nnlessons.grading.batch.grade`.
 Introduced for instructors (docs/instructors.md); not part of any lesson.
 """
 
+import contextlib
 import dataclasses
 import json
 import os
@@ -218,10 +219,20 @@ class _Run:
 
     def phase(self, kind, name, **arguments):
         """Run one phase of exercise ``name``; False when the kernel is gone after it."""
-        code = call_code(self.kernel.runtime_path, kind, name=name, **arguments)
-        result = self.send(code)
-        mine = self.records.setdefault(name, [])
         indices = {index for index, _ in arguments["cases"]}
+        path = None
+        if arguments["cases"]:  # payloads go in a file: as source they would cost megabytes
+            path = self.kernel.case_file(json.dumps([index, payload])
+                                         for index, payload in arguments["cases"])
+            arguments = dict(arguments, cases=path)
+        try:
+            result = self.send(call_code(self.kernel.runtime_path, kind, name=name,
+                                         **arguments))
+        finally:
+            if path is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+        mine = self.records.setdefault(name, [])
         for record in result.results:
             if type(record) is dict and "case" in record and record["case"] not in indices:
                 continue  # a public case answered in phase 2 could carry hidden inputs

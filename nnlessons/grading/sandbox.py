@@ -47,14 +47,17 @@ UNPROTECTED = (
 KERNEL_ENV = {
     "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONNOUSERSITE": "1",
     "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
-    # Address space, not memory, is what RLIMIT_AS counts: glibc reserves 64 MB per thread
-    # for its own malloc arena, and each numerical library thread more. Without these, a
-    # kernel (five threads) needs over 256 MB before any learner code runs.
-    "MALLOC_ARENA_MAX": "2", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+    # Address space, not memory, is what RLIMIT_AS counts: glibc reserves 64 MB for each
+    # malloc arena past the first (the kernel's idle threads would get one), and each
+    # numerical library thread more. One arena keeps 64 MB free for learner code: OpenBLAS
+    # alone maps another 32 MB at the first real matrix product (backprop's delta @ W.T).
+    "MALLOC_ARENA_MAX": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1",
 }
 HOME = "/home/learner"
+#: The kernel's stack limit, which is also the stack reserved for each of its threads.
+STACK_SIZE = 4 * 1024 ** 2
 RUNTIME = "/opt/nnlessons-grading"
 _FIRST_UID = 61000
 
@@ -147,7 +150,10 @@ class Sandbox:
                  "--chdir", HOME]
         argv += [shutil.which("setpriv") or "setpriv", f"--reuid={uid}", f"--regid={uid}",
                  "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--"]
-        limits = [f"--nproc={self.processes}", f"--fsize={self.file_size}", "--core=0"]
+        # Each thread's stack is reserved at the stack limit (8 MiB by default): a kernel's
+        # dozen threads would take a third of a 256 MiB address-space limit that way.
+        limits = [f"--nproc={self.processes}", f"--fsize={self.file_size}", "--core=0",
+                  f"--stack={STACK_SIZE}"]
         if self.memory_limit:
             limits.append(f"--as={self.memory_limit}")
         argv += [shutil.which("prlimit") or "prlimit", *limits, "--"]

@@ -115,7 +115,8 @@ def minibatches(n_samples, batch_size, rng):
     return [order[i:i + batch_size] for i in range(0, n_samples, batch_size)]'''
 
 STUBS_05 = ("def gender_partials(x, y_true, w, b):\n    raise NotImplementedError",
-            "def numerical_gradient(f, x, eps=1e-6):\n    raise NotImplementedError")
+            "def numerical_gradient(f, x, eps=1e-6):\n    raise NotImplementedError",
+            "def backprop(weights, biases, X, Y):\n    raise NotImplementedError")
 
 
 def memorised_sigmoid(seed=0):
@@ -152,7 +153,8 @@ def hostile():
                 {"sigmoid": 0, "neuron_output": 0}, "ok",
                 "4: a lesson-01 stub tagged with other exercises' grade ids",
                 grade_ids=every),
-        Crafted("relabel", [IMPORTS, *STUBS_05], {"gender_partials": 0, "numerical_gradient": 0},
+        Crafted("relabel", [IMPORTS, *STUBS_05], {"gender_partials": 0, "numerical_gradient": 0,
+                                                "backprop": 0},
                 "ok", "4: the lesson-05 stub tagged as lesson 01",
                 grade_ids={1: "sigmoid", 2: "neuron_output"}, lesson="05_backprop"),
         Crafted("leak_secrets", [IMPORTS, LEAK_SECRETS, STASH_NEURON],

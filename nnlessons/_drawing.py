@@ -1,9 +1,11 @@
-"""Drawing helpers shared by the explorers and by ``nnlessons.plots``.
+"""Drawing helpers of the plotting layer, shared by ``nnlessons.plots`` and the explorers.
 
-Figures unknown to pyplot, lean tick labels, points on a grid, and the network diagram
-whose connections can be re-coloured in place (the playground redraws it as it trains).
-Lesson 01 meets the network diagram through ``nl.plots.plot_network``. Nothing here imports
-ipywidgets; matplotlib is imported inside the functions.
+Figures unknown to pyplot, lean tick labels, a frozen layout, points on a grid over a box
+(where a model is evaluated to shade the plane), and the network diagram whose connections
+can be re-coloured in place (the playground redraws it as it trains). Learners meet them
+through ``nl.plots`` (``plot_network``, ``plot_decision_boundary``) and the explorers; this
+module is private. It imports no explorer and no ipywidgets, and matplotlib only inside the
+functions, so importing it costs nothing.
 """
 
 import numpy as np
@@ -83,7 +85,6 @@ def grid_points(xlim, ylim, resolution):
     """
     xx, yy = np.meshgrid(np.linspace(*xlim, resolution), np.linspace(*ylim, resolution))
     return np.column_stack([xx.ravel(), yy.ravel()])
-
 
 
 # --- network diagrams -------------------------------------------------------------
