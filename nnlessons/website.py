@@ -288,6 +288,13 @@ def _run(args):
     return stem, nb, time.perf_counter() - start
 
 
+def cell_errors(nb):
+    """(cell number, "Name: message") for every cell of a run notebook that raised."""
+    return [(index, f"{output.ename}: {output.evalue}"[:200])
+            for index, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for output in cell.get("outputs", []) if output.output_type == "error"]
+
+
 def _nav(lessons, index, where):
     def link(i, arrow):
         stem, title = lessons[i]
@@ -358,7 +365,8 @@ def _markdown_code(text):
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
 
 
-def build(root=".", out="site", jobs=2, timeout=600, names=(), echo=print):
+def build(root=".", out="site", jobs=2, timeout=600, names=(), echo=print,
+          allow_errors=False):
     """Build the website of the course in ``root`` into ``out``; return the pages written.
 
     Parameters
@@ -373,6 +381,9 @@ def build(root=".", out="site", jobs=2, timeout=600, names=(), echo=print):
         Time limit in seconds for each cell.
     names : sequence of str
         Only these lessons ("01", "01_neuron"); all by default. The index lists those built.
+    allow_errors : bool
+        Write the pages even when a cell raised (a traceback on the page). By default a
+        lesson with an error stops the build with SiteError, naming the cells.
     """
     import nbconvert
     from traitlets.config import Config
@@ -407,13 +418,22 @@ def build(root=".", out="site", jobs=2, timeout=600, names=(), echo=print):
     else:
         pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs)
         results = pool.map(_run, prepared)
+    failed = []
     try:
         for stem, nb, seconds in results:
             executed[stem] = nb
-            echo(f"  {stem}: ran in {seconds:.1f} s")
+            errors = cell_errors(nb)
+            echo(f"  {stem}: ran in {seconds:.1f} s"
+                 + (f"; {len(errors)} cells raised, first cell {errors[0][0]}: {errors[0][1]}"
+                    if errors else ""))
+            if errors:
+                failed.append(stem)
     finally:
         if pool is not None:
             pool.shutdown()
+    if failed and not allow_errors:
+        raise SiteError(f"cells raised errors in {', '.join(failed)} (see above); fix the "
+                        "lessons, or write the pages anyway with --allow-errors")
 
     with tempfile.TemporaryDirectory(prefix="nnl-site-template-") as tdir:
         config = Config()
@@ -456,11 +476,14 @@ def main(argv=None):
     parser.add_argument("--out", default="site", help="the site's folder (site)")
     parser.add_argument("--jobs", type=int, default=2, help="lessons run at once (2)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per cell (600)")
+    parser.add_argument("--allow-errors", action="store_true",
+                        help="write the pages even when cells raise (tracebacks shown)")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be >= 1, got {args.jobs}")
     try:
-        build(args.root, args.out, jobs=args.jobs, timeout=args.timeout, names=args.names)
+        build(args.root, args.out, jobs=args.jobs, timeout=args.timeout, names=args.names,
+              allow_errors=args.allow_errors)
     except SiteError as err:
         print(f"site: {err}", file=sys.stderr)
         return 1

@@ -258,3 +258,15 @@ def test_bad_jobs_is_refused_with_its_value(tmp_path):
 
     with pytest.raises(ValueError, match="jobs must be an integer >= 1, got 0"):
         website.build(ROOT, tmp_path / "site", jobs=0)
+
+
+def test_cells_that_raised_are_named():
+    nbformat = require("nbformat")
+    from nnlessons import website
+
+    ok = nbformat.v4.new_code_cell("1")
+    bad = nbformat.v4.new_code_cell("1 / 0")
+    bad.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError",
+                                          evalue="division by zero", traceback=[])]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# x"), ok, bad])
+    assert website.cell_errors(nb) == [(2, "ZeroDivisionError: division by zero")]
