@@ -1,6 +1,6 @@
 """Small data sets for the lessons, all offline and seeded, and ways to split and scale them.
 
-- ``gender``: the seeds' four people (weight, height, gender), from lesson 04 (loss) on.
+- ``gender``: Victor Zhou's four people (weight, height, gender), from lesson 04 (loss) on.
 - ``noisy_cosine``: noisy samples of ``cos(1.5 pi x)``, the curve of scikit-learn's
   "Underfitting vs. Overfitting" example, for lesson 09.
 - ``xor``, ``circles``, ``moons``, ``spirals``: 2-D classification sets that no straight
@@ -31,10 +31,10 @@ from ._validation import as_float_array, as_rng, check_int, check_positive, chec
 from .model_selection import train_test_split, train_val_test_split  # noqa: F401  (re-exported)
 
 GENDER_NAMES = ("Alice", "Bob", "Charlie", "Diana")
-"""The seeds' four people, in the row order of ``gender()``."""
+"""Victor Zhou's four people, in the row order of ``gender()``."""
 
 GENDER_SHIFT = (135.0, 66.0)
-"""What the seeds subtract from weight (lb) and height (in) to centre the data."""
+"""What lesson 04 subtracts from weight (lb) and height (in) to centre the data."""
 
 _GENDER = np.array([[133.0, 65.0], [160.0, 72.0], [152.0, 70.0], [120.0, 60.0]])
 
@@ -42,12 +42,12 @@ _DIGITS_PATH = Path(__file__).parent / "data" / "digits.npz"
 
 
 def gender(shifted=True):
-    """The seeds' table: weight (lb) and height (in), gender 1 = female, 0 = male.
+    """Victor Zhou's table: weight (lb) and height (in), gender 1 = female, 0 = male.
 
     Parameters
     ----------
     shifted : bool, default True
-        Subtract 135 lb and 66 in, as the seeds do "to make the numbers look nice".
+        Subtract 135 lb and 66 in, as Victor Zhou does "to make the numbers look nice".
 
     Returns
     -------

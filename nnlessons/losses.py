@@ -1,6 +1,6 @@
 """Loss functions and their gradients.
 
-Lesson 04 introduces the mean squared error of the seeds' gender example; lesson 10 adds
+Lesson 04 introduces the mean squared error of the lessons' gender example; lesson 10 adds
 binary cross-entropy (sigmoid outputs) and cross-entropy (softmax outputs) for
 classification. Arguments follow scikit-learn's order, ``(y_true, y_pred)``, and every
 loss returns a plain Python float. Each ``*_gradient`` returns ``dL/dy_pred`` with the
@@ -95,7 +95,7 @@ def _ce_gradient(y_true, y_pred):
 def mse(y_true, y_pred):
     """Mean squared error: the plain mean over all elements of ``(y_true - y_pred)**2``.
 
-    This is the seeds' MSE and ``torch.nn.MSELoss()``; scikit-learn's ``MLPRegressor``
+    This is the lessons' MSE and ``torch.nn.MSELoss()``; scikit-learn's ``MLPRegressor``
     minimises half of it.
 
     Parameters

@@ -1,7 +1,7 @@
 """Neurons and fully connected networks (multilayer perceptrons), with backpropagation.
 
-Lesson 01 builds the seeds' single ``Neuron``; lesson 03 stacks neurons into layers
-(``MLP.forward``); lesson 05 derives backpropagation by the chain rule on the seeds' 2-2-1
+Lesson 01 builds the lessons' single ``Neuron``; lesson 03 stacks neurons into layers
+(``MLP.forward``); lesson 05 derives backpropagation by the chain rule on the lessons' 2-2-1
 network, and ``MLP.gradients`` is that derivation written for a whole batch and any
 number of layers.
 
@@ -31,7 +31,7 @@ from .losses import as_targets, get_loss
 
 
 class Neuron:
-    """One neuron: ``y = f(w . x + b)``, the seeds' building block.
+    """One neuron: ``y = f(w . x + b)``, the lessons' building block.
 
     Parameters
     ----------
@@ -83,7 +83,7 @@ class MLP:
     Parameters
     ----------
     layer_sizes : sequence of int
-        Units per layer, inputs first: ``[2, 2, 1]`` is the seeds' 2-2-1 network.
+        Units per layer, inputs first: ``[2, 2, 1]`` is the lessons' 2-2-1 network.
     activation : str or Activation, default "sigmoid"
         The hidden layers' activation.
     output_activation : str, Activation or None, default None
@@ -146,7 +146,7 @@ class MLP:
         Examples
         --------
         >>> net = MLP.from_parameters([[[0, 0], [1, 1]], [[0], [1]]], [[0, 0], [0]])
-        >>> net.layer_sizes, np.round(net.forward([2, 3]), 4)       # the seeds' 2-2-1 example
+        >>> net.layer_sizes, np.round(net.forward([2, 3]), 4)       # the lessons' 2-2-1 example
         ((2, 2, 1), array([0.7216]))
         """
         weights, biases = _check_parameters(weights, biases)
@@ -162,7 +162,7 @@ class MLP:
 
     @property
     def n_params(self):
-        """The number of weights and biases: 11935 for the seeds' 784-15-10 network."""
+        """The number of weights and biases: 11935 for the lessons' 784-15-10 network."""
         return sum(W.size + b.size for W, b in zip(self.weights, self.biases, strict=True))
 
     def parameters(self):

@@ -1,6 +1,6 @@
 """Training: mini-batches, epochs, validation and early stopping around an optimizer.
 
-Lesson 06 introduces ``fit`` as the loop the seeds describe (take a few samples, compute
+Lesson 06 introduces ``fit`` as the loop lesson 06 describes (take a few samples, compute
 every partial derivative by backprop, update every weight and bias, go back); lesson 08
 adds validation data and early stopping, lesson 09 weight decay. Each epoch shuffles the
 training rows with ``rng``, cuts them into mini-batches of ``batch_size`` rows and takes one
@@ -37,7 +37,7 @@ class StuckWarning(UserWarning):
     """The loss stayed flat in the first epochs while the output units were saturated."""
 
 
-# After this many epochs fit looks once whether training is stuck (the seeds' flat sigmoid).
+# After this many epochs fit looks once whether training is stuck (the lessons' flat sigmoid).
 _STUCK_EPOCHS = 5
 _STUCK_FRACTION = 0.9        # at least this share of the outputs saturated ...
 _SATURATED = 1e-4            # ... i.e. with f'(z) below 1e-4 of the activation's largest f'

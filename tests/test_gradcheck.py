@@ -46,7 +46,7 @@ def test_backprop_agrees_with_central_differences(sizes, hidden, output, loss, s
     # ~ 1e-16 |L| / eps. With eps = 1e-6 the roundoff (~1e-10) alone gives relative errors
     # above 1e-6 for any gradient entry below ~1e-4, and in deeper sigmoid networks some
     # entries always are; eps = 1e-5, near the textbook optimum (1e-16)**(1/3), balances
-    # the two. The default eps is tested on the seeds' network in test_seed_numbers.py.
+    # the two. The default eps is tested on the lessons' network in test_worked_numbers.py.
     rng = np.random.default_rng([seed, *sizes])
     net = MLP(sizes, activation=hidden, output_activation=output, init="normal", rng=rng)
     X, y = batch_for(net, loss, rng)

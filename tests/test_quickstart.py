@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (the quickstart block below is kept verbatim, long comments included)
-"""The README's quickstart runs verbatim and shows the seeds' numbers.
+"""The README's quickstart runs verbatim and shows the lessons' numbers.
 
 The block is run statement by statement the way a notebook or the Python prompt runs it:
 the value of every bare expression is displayed (``sys.displayhook``), and the test checks
@@ -28,7 +28,7 @@ nl.mse([1, 0, 0, 1], [0, 0, 0, 0])                     # 0.5
 for W in net.weights: W[:] = 1
 dW, db = net.gradients([[-2, -1]], [[1]], loss="mse")  # Alice; dW and db are lists shaped like weights and biases
 dW[0][0, 0]                                            # dL/dw1 = 0.0214
-X, y = nl.datasets.gender()                            # the seeds' four people, shifted by 135 lb and 66 in
+X, y = nl.datasets.gender()                            # Victor Zhou's four people, shifted by 135 lb and 66 in
 net = nl.MLP([2, 2, 1], activation="sigmoid", rng=0)   # fresh weights drawn from rng
 history = nl.fit(net, X, y, loss="mse", optimizer="sgd", learning_rate=0.1,
                  n_epochs=1000, batch_size=1, rng=0)  # history.loss: one value per epoch

@@ -85,7 +85,7 @@ def test_more_capacity_lowers_training_loss():
     assert final[16] < 0.5 * final[1]
 
 
-# --- one epoch is exactly the seeds' update rule ----------------------------------------
+# --- one epoch is exactly the lessons' update rule ----------------------------------------
 
 def test_full_batch_epoch_is_one_gradient_step():
     X, y = nl.datasets.gender()

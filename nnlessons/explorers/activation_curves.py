@@ -3,7 +3,7 @@
 A dropdown over every registered activation (``nl.activations.ACTIVATIONS``), the leaky
 ReLU's slope and the input range; the curve f(z) and its derivative f'(z) side by side, the
 saturated regions shaded (where f'(z) is below 5% of its maximum: there a neuron barely
-passes a gradient back, the seeds' "vanishing gradients"), and a movable point z with f(z)
+passes a gradient back, the "vanishing gradients" of lesson 02), and a movable point z with f(z)
 and f'(z) read out.
 
 Softmax acts on a vector, so it is shown along the first output of softmax([z, 0]) (which

@@ -6,7 +6,7 @@ MLP with some number of hidden units. Left, the fit against the true curve and t
 right, the training MSE and the k-fold cross-validated MSE for every capacity, with the
 current choice marked: too little capacity underfits (both errors high), too much
 overfits (training error tiny, validation error exploding). ``degree_panels_figure`` draws
-seed 000's picture, degrees 1, 4 and 15 side by side with their cross-validated MSE.
+lesson 09's classic picture, degrees 1, 4 and 15 side by side with their cross-validated MSE.
 
 Both models are fit exactly by least squares (``np.linalg.lstsq``) so that the explorer
 answers at once. For the polynomial that is the whole story. For the MLP ([1, h, 1], tanh),
@@ -206,7 +206,7 @@ def fitting_figure(model="polynomial", degree=4, hidden_units=8, noise=0.1, n_sa
 
 def degree_panels_figure(degrees=(1, 4, 15), n_samples=30, noise=0.1, rng=DATA_SEED,
                          k=K_FOLDS):
-    """Seed 000's picture: polynomial fits of several degrees, each with its CV MSE.
+    """Lesson 09's picture: polynomial fits of several degrees, each with its CV MSE.
 
     Examples
     --------

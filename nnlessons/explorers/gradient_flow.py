@@ -199,7 +199,7 @@ def saturation(depth=10, activation="sigmoid", init="xavier", width=32, *, stati
         One of ``SATURATION_ACTIVATIONS`` (sigmoid, tanh, relu, leaky_relu).
     init : str
         One of ``INITS``, every registered initialisation: "normal" is N(0, 1) for weights
-        and biases (the seeds' choice), "xavier" and "he" scale them to the layer's size,
+        and biases (the classic choice), "xavier" and "he" scale them to the layer's size,
         "zeros" starts every unit of a layer alike.
     width : int
         Units per hidden layer, one of ``WIDTHS``.

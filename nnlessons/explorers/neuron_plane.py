@@ -1,9 +1,9 @@
 """Explorer: one neuron over the input plane (lesson 01).
 
-The seeds' 2-input neuron ``y = f(w1 x1 + w2 x2 + b)``: sliders for w1, w2, b and a choice
+The lessons' 2-input neuron ``y = f(w1 x1 + w2 x2 + b)``: sliders for w1, w2, b and a choice
 of activation. The picture shows the output at every point of the plane as colours, the
 line where the output is 0.5 (always a straight line: w1 x1 + w2 x2 + b = z* with
-f(z*) = 0.5, the neuron's decision boundary), and the seeds' example input x = [2, 3] with
+f(z*) = 0.5, the neuron's decision boundary), and the lessons' example input x = [2, 3] with
 its output (0.999 for w = [0, 1], b = 4).
 
 Left out: more than two inputs, and softmax (it needs several outputs).
@@ -182,7 +182,7 @@ def neuron(w1=0.0, w2=1.0, b=4.0, activation="sigmoid", *, static=False):
     Parameters
     ----------
     w1, w2, b : float
-        Initial weights and bias (the seeds' example: w = [0, 1], b = 4).
+        Initial weights and bias (the lessons' example: w = [0, 1], b = 4).
     activation : str
         One of ``NEURON_ACTIVATIONS``.
     static : bool, default False

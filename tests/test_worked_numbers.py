@@ -1,7 +1,7 @@
-"""Every number the seed documents print, reproduced by the package to the printed digits.
+"""Every number of the lessons' worked examples, reproduced by the package to the printed digits.
 
-The hand-worked tiny network: the seeds' 2-2-1 network (inputs x1, x2; hidden neurons h1,
-h2; output o1), all sigmoid. The seeds label its parameters
+The hand-worked tiny network: the lessons' 2-2-1 network (inputs x1, x2; hidden neurons h1,
+h2; output o1), all sigmoid, from Victor Zhou's introduction. Its parameters are labelled
 
     h1 = f(w1 x1 + w2 x2 + b1)      h2 = f(w3 x1 + w4 x2 + b2)      o1 = f(w5 h1 + w6 h2 + b3)
 
@@ -11,10 +11,10 @@ and with rows-are-examples (z = a @ W + b, W of shape (n_in, n_out)) these live 
     w3 = W0[0, 1]  w4 = W0[1, 1]  (h2's weights: column 1 of W0)
     w5 = W1[0, 0]  w6 = W1[1, 0]  b1, b2 = b0[0], b0[1]  b3 = b1[0]
 
-Each number is rounded to the digits the seed prints and compared exactly. Three of the
-seeds' numbers (z_o = 0.0948, dL/dy_pred = -0.952 and dL/dw1 = 0.0214) are computed in the
-seed from intermediate values that were already rounded; exactly they are 0.09485, -0.9526
-and 0.02147. For those three the test redoes the seed's own arithmetic and checks that the
+Each number is rounded to the digits the worked example prints and compared exactly. Three
+of its numbers (z_o = 0.0948, dL/dy_pred = -0.952 and dL/dw1 = 0.0214) are worked out by
+hand from intermediate values that were already rounded; exactly they are 0.09485, -0.9526
+and 0.02147. For those three the test redoes the rounded arithmetic and checks that the
 exact value is within the rounding of the printed one.
 """
 
@@ -27,8 +27,8 @@ import nnlessons as nl
 ALICE_X, ALICE_Y = [[-2.0, -1.0]], [[1.0]]
 
 
-def seed_network(weights, bias):
-    """The 2-2-1 network with the seeds' (w1, ..., w6) and (b1, b2, b3)."""
+def zhou_network(weights, bias):
+    """The 2-2-1 network with the lessons' (w1, ..., w6) and (b1, b2, b3)."""
     w1, w2, w3, w4, w5, w6 = weights
     b1, b2, b3 = bias
     net = nl.MLP([2, 2, 1], activation="sigmoid", rng=0)
@@ -40,7 +40,7 @@ def seed_network(weights, bias):
 
 
 def test_neuron_sigmoid_of_seven():
-    # w = [0, 1], b = 4, x = [2, 3]: w . x + b = 0*2 + 1*3 + 4 = 7, and f(7) = 0.999 (seed 001);
+    # w = [0, 1], b = 4, x = [2, 3]: w . x + b = 0*2 + 1*3 + 4 = 7, and f(7) = 0.999;
     # the issue quotes it to 5 digits, 0.99909
     assert round(float(nl.sigmoid(7.0)), 3) == 0.999
     assert round(float(nl.sigmoid(7.0)), 5) == 0.99909
@@ -100,7 +100,7 @@ class TestAliceBackprop:
 
     @pytest.fixture
     def net(self):
-        return seed_network([1, 1, 1, 1, 1, 1], [0, 0, 0])
+        return zhou_network([1, 1, 1, 1, 1, 1], [0, 0, 0])
 
     def test_feedforward(self, net):
         # h1 = f(w1 x1 + w2 x2 + b1) = f(-2 - 1 + 0) = f(-3) = 0.0474, h2 the same
@@ -108,7 +108,7 @@ class TestAliceBackprop:
         zs, activations = net.trace(ALICE_X)
         assert zs[0].tolist() == [[-3.0, -3.0]]
         assert np.round(activations[1], 4).tolist() == [[0.0474, 0.0474]]
-        # z_o: the seed adds the rounded h's, 0.0474 + 0.0474 = 0.0948; exactly it is 0.09485
+        # z_o: the example adds the rounded h's, 0.0474 + 0.0474 = 0.0948; exactly it is 0.09485
         assert round(0.0474 + 0.0474, 4) == 0.0948
         assert abs(float(zs[1][0, 0]) - 0.0948) < 1e-4
         assert round(float(activations[2][0, 0]), 3) == 0.524
@@ -117,7 +117,7 @@ class TestAliceBackprop:
     def test_chain_rule_factors(self, net):
         zs, activations = net.trace(ALICE_X)
         y_pred = float(activations[2][0, 0])
-        # dL/dy_pred = -2 (1 - y_pred). The seed uses y_pred rounded to 0.524:
+        # dL/dy_pred = -2 (1 - y_pred). The worked example uses y_pred rounded to 0.524:
         # -2 (1 - 0.524) = -0.952; the exact value is -0.9526.
         assert round(-2 * (1 - round(y_pred, 3)), 3) == -0.952
         dL_dypred = -2 * (1 - y_pred)
@@ -133,12 +133,12 @@ class TestAliceBackprop:
         assert round(dh1_dw1, 4) == -0.0904
 
     def test_dL_dw1(self, net):
-        # dL/dw1 = dL/dy_pred * dy_pred/dh1 * dh1/dw1. The seed multiplies its rounded
+        # dL/dw1 = dL/dy_pred * dy_pred/dh1 * dh1/dw1. The worked example multiplies its rounded
         # factors: (-0.952)(0.249)(-0.0904) = 0.0214.
         assert round(-0.952 * 0.249 * -0.0904, 4) == 0.0214
         dW, db = net.gradients(ALICE_X, ALICE_Y, loss="mse")
         # Backprop gives the exact product 0.02147; it rounds to 0.0214 at 3 significant
-        # digits of the seed's rounded factors, i.e. it is within 1e-4 of the printed value.
+        # digits of the rounded factors, i.e. it is within 1e-4 of the printed value.
         exact = float(dW[0][0, 0])
         assert abs(exact - 0.0214) < 1e-4
         assert round(exact, 3) == 0.021
@@ -148,7 +148,7 @@ class TestAliceBackprop:
         product = -2 * (1 - y_pred) * (y_pred * (1 - y_pred)) * (-2 * s(-3.0) * (1 - s(-3.0)))
         assert exact == pytest.approx(product, rel=1e-14)
 
-    def test_all_nine_partials_by_the_seeds_formulas(self, net):
+    def test_all_nine_partials_by_the_chain_rule_formulas(self, net):
         # Same chain rule for every parameter, with h = f(-3), o = f(2h):
         #   dL/dw5 = dL/do * f'(z_o) * h1        dL/db3 = dL/do * f'(z_o)
         #   dL/dw1 = dL/do * f'(z_o) * w5 * f'(-3) * x1, dL/dw2 the same with x2,
@@ -171,8 +171,8 @@ class TestAliceBackprop:
         assert nl.gradient_check(net, ALICE_X, ALICE_Y, loss="mse") < 1e-6
 
 
-def test_seeds_training_process_separates_emily_and_frank():
-    # The seeds' SGD: one sample at a time, w <- w - learning_rate dL/dw, on the four people.
+def test_one_sample_sgd_separates_emily_and_frank():
+    # The lessons' SGD: one sample at a time, w <- w - learning_rate dL/dw, on the four people.
     X, y = nl.datasets.gender()
     net = nl.MLP([2, 2, 1], activation="sigmoid", rng=0)
     rng = np.random.default_rng(0)
