@@ -39,7 +39,7 @@ from nnlessons.grading.report import (
     hidden_reason,
     printable,
 )
-from nnlessons.grading.runner import Refused, read_bytes, read_notebook
+from nnlessons.grading.runner import Refused, malformed_record, read_bytes, read_notebook
 from nnlessons.grading.sandbox import Sandbox, probe
 
 
@@ -161,6 +161,40 @@ def test_judge_refuses_values_the_codec_would_not_write(plan):
              "value": value}
     report = plan.judge("relu", [{"exercise": "relu", "case": 0, "reply": json.dumps(reply)}])
     assert report.cases[0].message == "the answer could not be read back from the notebook"
+
+
+def test_hidden_phase_records_never_shape_a_public_message(plan):
+    item = plan.items["relu"]
+    (first, _), (hidden, _) = item.public[0], item.hidden[0]
+    wrong = _reply(plan, "relu", first, lambda z: z * 0.0 - 1.0)
+    leak = {"exercise": "relu", "touched": ["softmax", "sigmoid", "mse"]}
+    hidden_wrong = _reply(plan, "relu", hidden, lambda z: z * 0.0 - 1.0)
+    for hidden_records in ([leak, hidden_wrong], [leak, {"exercise": "relu", "missing": True}]):
+        report = plan.judge("relu", [wrong], hidden_records=hidden_records)
+        message = report.cases[first].message
+        assert report.cases[first].kind.value == "wrong_value", message
+        assert not any(n in message for n in ("softmax", "sigmoid", "mse")), message
+        assert report.cases[hidden].kind.value == "forbidden"
+    leaky = plan.judge("relu", [wrong, leak])  # touched in the public phase: named there
+    assert "softmax" in leaky.cases[first].message
+
+
+@pytest.mark.parametrize("record", [
+    [1], {"exercise": "relu", "case": [0]}, {"exercise": "relu", "case": True},
+    {"exercise": "relu", "case": 0, "reply": b"{}"}, {"exercise": "relu", "touched": [1]},
+    {"exercise": "relu", "touched": "relu"}, {"exercise": "relu", "missing": 1},
+    {"exercise": ["relu"]}, {"case": 0}, {"exercise": "relu", "extra": 1},
+    {"exercise": "relu", "cell": 1.0}, {"exercise": "relu", "error": None}])
+def test_records_of_the_wrong_shape_are_named(record):
+    assert malformed_record(record)
+
+
+def test_records_the_kernel_side_sends_are_well_formed():
+    for record in [{"exercise": "relu", "missing": True, "touched": []},
+                   {"exercise": "relu", "cell": 3, "error": "E"},
+                   {"exercise": "relu", "case": 0, "crash": "E"},
+                   {"exercise": "relu", "case": 1, "reply": "{}", "touched": ["sigmoid"]}]:
+        assert malformed_record(record) is None
 
 
 def _setup(plan, name, source, cases=None):

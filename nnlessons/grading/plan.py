@@ -170,16 +170,25 @@ class Plan:
         allowed = getattr(self.exercises[name], "allowed", ())
         return "".join(STUBS[a] for a in allowed if a in STUBS)
 
-    def judge(self, name, records, failure="no answer came back from the notebook"):
+    def judge(self, name, records, failure="no answer came back from the notebook",
+              hidden_records=None):
         """Judge the kernel's ``records`` for exercise ``name``.
+
+        Public cases are judged from ``records`` alone (the public phase): nothing the
+        kernel sent while it held hidden inputs may shape a message the learner reads.
+        Hidden cases are judged from ``hidden_records`` (or from ``records`` when it is
+        None); their messages are the fixed sentence of their kind.
 
         Parameters
         ----------
         name : str
         records : list
-            The kernel's messages (untrusted; malformed ones fail their case).
+            The kernel's messages of the public phase (untrusted; malformed ones fail their
+            case).
         failure : str
             The message of cases that got no answer (time limit, dead kernel).
+        hidden_records : list, optional
+            The kernel's messages of the hidden phase.
 
         Returns
         -------
@@ -187,21 +196,13 @@ class Plan:
         """
         item = self.items[name]
         allowed = tuple(getattr(item.exercise, "allowed", ()))
-        mine = [r for r in records if type(r) is dict and r.get("exercise") == name]
-        missing = any(r.get("missing") is True for r in mine)
-        used = set()
-        for record in mine:
-            touched = record.get("touched")
-            if type(touched) is list:  # learner-chosen strings: only the package's names
-                used.update(t if t in _package_names() else "code"
-                            for t in touched[:20] if type(t) is str)
-        replies = {}
-        for record in mine:
-            index = record.get("case")
-            if type(index) is int and 0 <= index < len(item.cases):
-                replies.setdefault(index, record)
+        public = self._gather(name, records)
+        hidden = public if hidden_records is None else self._gather(name, hidden_records)
         results = []
         for index, case in enumerate(item.cases):
+            replies, missing, used = public if case.public else hidden
+            if not case.public:
+                used = used | public[2]  # public facts may shape hidden (fixed) sentences
             record = replies.get(index)
             if record is None:
                 if missing and used:
@@ -216,6 +217,24 @@ class Plan:
                 result = forbidden_case(case, name, used, allowed)
             results.append(result)
         return Report(name, results, points=item.exercise.points)
+
+    def _gather(self, name, records):
+        """(replies by case index, missing, package names used) of ``records``."""
+        item = self.items[name]
+        mine = [r for r in records if type(r) is dict and r.get("exercise") == name]
+        missing = any(r.get("missing") is True for r in mine)
+        used = set()
+        for record in mine:
+            touched = record.get("touched")
+            if type(touched) is list:  # learner-chosen strings: only the package's names
+                used.update(t if t in _package_names() else "code"
+                            for t in touched[:20] if type(t) is str)
+        replies = {}
+        for record in mine:
+            index = record.get("case")
+            if type(index) is int and 0 <= index < len(item.cases):
+                replies.setdefault(index, record)
+        return replies, missing, used
 
     @staticmethod
     def _judge_one(exercise, case, record):

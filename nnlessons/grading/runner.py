@@ -166,6 +166,34 @@ def read_notebook(path, max_bytes=DEFAULT_MAX_BYTES):
     return {"cells": cells}
 
 
+#: The fields a result record may have, and the type of each (kernel_side.py sends them).
+RECORD_FIELDS = {"exercise": str, "case": int, "reply": str, "touched": list,
+                 "missing": bool, "cell": int, "error": str, "crash": str}
+
+
+def malformed_record(record):
+    """None when ``record`` has the shape the kernel side sends, else what is wrong.
+
+    >>> malformed_record({"exercise": "relu", "case": 0, "reply": "{}", "touched": []})
+    >>> malformed_record({"exercise": "relu", "case": [0]})
+    "field 'case' is a list, not int"
+    """
+    if type(record) is not dict:
+        return f"a {type(record).__name__}, not a dict"
+    for key, value in record.items():
+        expected = RECORD_FIELDS.get(key) if type(key) is str else None
+        if expected is None:
+            return f"unknown field {str(key)[:40]!r}"
+        if type(value) is not expected:
+            return f"field {key!r} is a {type(value).__name__}, not {expected.__name__}"
+    if "exercise" not in record:
+        return "no field 'exercise'"
+    touched = record.get("touched", [])
+    if len(touched) > 1000 or any(type(t) is not str for t in touched):
+        return "field 'touched' is not a short list of str"
+    return None
+
+
 def _code_cells(notebook):
     return [(number, cell["source"]) for number, cell in enumerate(notebook["cells"], start=1)
             if cell["cell_type"] == "code" and cell["source"].strip()]
@@ -232,11 +260,17 @@ class _Run:
             if path is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
-        mine = self.records.setdefault(name, [])
+        mine = self.records.setdefault(name, {"setup": [], "hidden": []})[kind]
         for record in result.results:
-            if type(record) is dict and "case" in record and record["case"] not in indices:
+            problem = malformed_record(record)
+            if problem is not None:  # the grader's own code never sends these
+                self.grade.events.append({"exercise": name, "phase": kind, "status": "error",
+                                          "error": f"a malformed result record ({problem})"})
+                self.grade.worsen("error")
+                continue
+            if "case" in record and record["case"] not in indices:
                 continue  # a public case answered in phase 2 could carry hidden inputs
-            if type(record) is dict and "cell" in record and kind == "setup":
+            if "cell" in record and kind == "setup":
                 error = truncate(str(record.get("error", ""))[:2000])
                 self.grade.events.append({"cell": record.get("cell") if type(
                     record.get("cell")) is int else None, "status": "error", "error": error})
@@ -314,7 +348,9 @@ class _Run:
                 failure = ("not graded: the kernel died before this exercise"
                            if self.grade.status == "kernel-died" else
                            "no answer came back from the notebook")
-            self.grade.reports[name] = plan.judge(name, self.records.get(name, []), failure)
+            records = self.records.get(name, {})
+            self.grade.reports[name] = plan.judge(name, records.get("setup", []), failure,
+                                                  hidden_records=records.get("hidden", []))
 
 
 def grade_submission(path, plan, *, label=None, timeout=60.0, budget=DEFAULT_BUDGET,

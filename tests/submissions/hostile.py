@@ -114,6 +114,29 @@ def minibatches(n_samples, batch_size, rng):
     order = np.roll(np.arange(n_samples), 1)
     return [order[i:i + batch_size] for i in range(0, n_samples, batch_size)]'''
 
+# 13. Hidden inputs encoded in the package names reported "touched" in the hidden phase,
+# read back from the message of a public case failed on purpose.
+HIDDEN_TOUCH = '''def sigmoid(z):
+    import sys
+    from IPython.display import publish_display_data
+    frame, hidden = sys._getframe(), False
+    while frame is not None:
+        hidden = hidden or frame.f_code.co_name == "hidden"
+        frame = frame.f_back
+    if hidden:
+        names = ["relu", "softmax"] if float(np.ravel(z)[0]) > 0 else ["tanh"]
+        publish_display_data({"application/vnd.nnlessons.grading+json":
+                              {"exercise": "sigmoid", "touched": names}})
+    return np.asarray(z, dtype=float) * 0.0 + 0.25'''
+
+# 14. A result record whose fields have the wrong types (a list as the case index).
+UNHASHABLE = '''from IPython.display import publish_display_data
+publish_display_data({"application/vnd.nnlessons.grading+json":
+                      {"exercise": "sigmoid", "case": [0]}})
+
+def sigmoid(z):
+    raise NotImplementedError'''
+
 STUBS_05 = ("def gender_partials(x, y_true, w, b):\n    raise NotImplementedError",
             "def numerical_gradient(f, x, eps=1e-6):\n    raise NotImplementedError",
             "def backprop(weights, biases, X, Y):\n    raise NotImplementedError")
@@ -181,6 +204,11 @@ def hostile():
                 "10: formula, escape sequences and a carriage return in names and messages"),
         Crafted("malformed", [IMPORTS, MALFORMED, NEURON], {"sigmoid": 0, "neuron_output": 1},
                 "error", "11: a message that is not JSON"),
+        Crafted("hidden_touch", [IMPORTS, HIDDEN_TOUCH, STUB_NEURON],
+                {"sigmoid": 0, "neuron_output": 0}, "ok",
+                "13: hidden inputs as names touched in the hidden phase"),
+        Crafted("unhashable", [IMPORTS, UNHASHABLE, NEURON], {"sigmoid": 0, "neuron_output": 1},
+                "error", "14: a result record with a list as its case index"),
         Crafted("lenient", [IMPORTS, LENIENT], {"split_indices": None, "minibatches": None},
                 "ok", "12: shuffles that ignore rng", lesson="08_hyperparameters"),
     ]
@@ -213,4 +241,4 @@ def write_special(folder, solutions, max_bytes):
 ITEMS = {1: ["site_hook"], 2: ["daemon"], 3: ["answers"], 4: ["tags", "relabel"],
          5: ["leak_secrets"], 6: ["memorised"], 7: ["fifo", "devzero", "huge", "flood", "sleepy"],
          8: ["symlinked"], 9: ["nbgrader_patch"], 10: [INJECTED_FOLDER], 11: ["malformed"],
-         12: ["lenient"]}
+         12: ["lenient"], 13: ["hidden_touch"], 14: ["unhashable"]}
