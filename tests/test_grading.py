@@ -38,6 +38,7 @@ from nnlessons.grading.report import (
     feedback_markdown,
     hidden_reason,
     printable,
+    write_feedback,
 )
 from nnlessons.grading.runner import Refused, malformed_record, read_bytes, read_notebook
 from nnlessons.grading.sandbox import Sandbox, probe
@@ -285,6 +286,22 @@ def test_feedback_shows_public_details_and_escapes_them(plan):
     assert "hidden case 1 (a single random number): raised an exception" in text
     assert "<script>" not in feedback_html(grade)
     assert "&lt;script&gt;" in feedback_html(grade)
+
+
+def test_feedback_file_names_never_collide_and_one_failure_stops_nothing(tmp_path):
+    labels = ["a/01_neuron.ipynb", "a/01_neuron.md/01_neuron.ipynb", "a__01_neuron.ipynb",
+              "b/01_neuron.ipynb", "c/01_neuron.ipynb", "z/01_neuron.ipynb"]
+    grades = [SubmissionGrade(label, label) for label in labels]
+    (tmp_path / "c" / "01_neuron.md").mkdir(parents=True)  # left by an earlier run
+    written = write_feedback(grades, tmp_path, ("md", "html"))
+    assert len(written) == len(set(written)) == 2 * len(labels)
+    for grade in grades:
+        title = f"Feedback: {grade.submission}<"
+        assert sum(p.read_text().count(title) == 2 for p in written) == 1, grade.submission
+        heading = "# Feedback: " + grade.submission.replace("_", "\\_") + "\n"
+        assert sum(p.read_text().startswith(heading) for p in written) == 1, grade.submission
+    assert tmp_path / "b" / "01_neuron.md" in written
+    assert tmp_path / "z" / "01_neuron.html" in written
 
 
 def test_csv_has_one_column_per_exercise_in_bank_order(plan, tmp_path):
