@@ -31,6 +31,7 @@ from nnlessons.grading import (
 )
 from nnlessons.grading.batch import _changes, build_runtime, fingerprint, labels_for
 from nnlessons.grading.kernel import KernelSession
+from nnlessons.grading import plan as plan_module
 from nnlessons.grading.plan import STUBS, definitions, own_cell
 from nnlessons.grading.report import (
     csv_cell,
@@ -90,6 +91,24 @@ def test_only_accepts_names_lessons_and_numbers():
 def test_the_default_seed_is_fresh_and_secret():
     seeds = {Plan(only=["00"]).seed for _ in range(5)}
     assert len(seeds) > 1 and 0 not in seeds
+
+
+def test_the_grader_s_reading_of_a_notebook_is_bounded():
+    cells = [(n, f"import a{n}\n" + "a = %x\n" * 60) for n in range(12)]
+    cache = {}
+    kept = definitions(cells, own=", ".join(f"a{n}" for n in range(12)), cache=cache)
+    assert cache["transformed"] <= plan_module.MAX_TRANSFORMED_LINES
+    assert 0 < len(kept) < len(cells)  # the first cells only went through the transformer
+    long = [(1, "import a\n" + "a = %x\n" * (plan_module.MAX_TRANSFORM_LINES + 1))]
+    assert definitions(long) == []  # too long to transform: not used
+    assert definitions([(1, "import numpy as np\n" + "x = 1\n" * 5000)], own="np") != []
+    big = (2, "x" * (plan_module.MAX_CELL_CHARS + 1))
+    kept, left_out = plan_module.screen_cells([(1, "x = 1"), big])
+    assert kept == [(1, "x = 1")] and left_out[0][0] == 2
+    with pytest.raises(plan_module.TooComplex, match="characters of code"):
+        plan_module.screen_cells([(n, "x" * 90_000) for n in range(6)])
+    with pytest.raises(plan_module.TooComplex, match="code cells"):
+        plan_module.screen_cells([(n, "x") for n in range(plan_module.MAX_CODE_CELLS + 1)])
 
 
 def test_definitions_keep_imports_used_functions_and_classes():

@@ -254,6 +254,12 @@ def test_14_a_record_of_the_wrong_types_is_that_submission_s_error(batch):
     assert any("malformed result record" in e["error"] for e in row.events), row.events
 
 
+def test_15_the_grader_s_reading_of_the_text_is_bounded(batch):
+    magics, big = batch.rows["magics"], batch.rows["big_cell"]
+    assert magics.seconds < BUDGET, magics.events
+    assert any("characters (the limit is" in e["error"] for e in big.events), big.events
+
+
 def test_12_lenient_judges_agree_in_and_out_of_process(batch):
     assert batch.rows["lenient"].status == "ok"
 

@@ -17,7 +17,12 @@ What happens when things go wrong:
 - the whole submission exceeds its time ``budget``: what is not graded by then scores 0;
 - the kernel runs out of memory (``MemoryError``): status ``memory``;
 - the kernel dies by itself (``os._exit``, a crash): the exercises not yet graded fail;
-- the kernel sends a message the grader cannot read: status ``error``, the rest fails;
+- the kernel sends a message the grader cannot read, or a result record of the wrong
+  shape (:func:`malformed_record`): status ``error``, the rest fails;
+- a code cell is longer than :data:`~.plan.MAX_CELL_CHARS`: it is left out (status
+  ``error``); the notebook holds more code than :data:`~.plan.MAX_CODE_CHARS` or more
+  code cells than :data:`~.plan.MAX_CODE_CELLS`: status ``refused`` (the grader's own
+  reading of the text is bounded, and counts against the ``budget``);
 - the notebook cannot be read: status ``unreadable``; it is not a regular file or is too
   large: status ``refused``; score 0.
 
@@ -38,7 +43,7 @@ from pathlib import Path
 from .._validation import check_int, check_positive
 from .kernel import KernelSession, truncate
 from .kernel_side import call_code
-from .plan import definitions, own_cell
+from .plan import TooComplex, definitions, own_cell, screen_cells
 
 #: The statuses, from best to worst; a submission's status is the worst that happened.
 STATUSES = ("ok", "error", "timeout", "memory", "kernel-died", "no-exercises", "unreadable",
@@ -296,13 +301,15 @@ class _Run:
         self.failure = {}
         plan = self.plan
         setups = {}
+        cache = {}  # each cell parsed once; the transformer's work bounded in all
         for name in names:
-            own = own_cell(cells, name)
+            own = own_cell(cells, name, cache)
             setups[name] = dict(allowed=list(getattr(plan.exercises[name], "allowed", ())),
                                 stub_source=plan.stub_source(name),
                                 cells=definitions(cells, skip=own[0] if own else None,
-                                                  own=own[1] if own else None),
+                                                  own=own[1] if own else None, cache=cache),
                                 own=own)
+        cache.clear()
         alive, ready = self.bring_up(), []
         for name in names:  # phase 1: every exercise's cells and public cases
             if not alive:
@@ -418,13 +425,25 @@ def grade_submission(path, plan, *, label=None, timeout=60.0, budget=DEFAULT_BUD
         from .batch import build_runtime
 
         runtime = build_runtime()
+    try:
+        cells, left_out = screen_cells(_code_cells(notebook))
+    except TooComplex as err:
+        grade.status = "refused"
+        grade.events.append({"status": "refused", "error": truncate(f"too complex to grade: "
+                                                                    f"{err}", 300)})
+        for name in names:
+            grade.reports[name] = plan.judge(name, [], "not graded: refused file")
+        return grade
+    for number, why in left_out:
+        grade.events.append({"cell": number, "status": "error", "error": why})
+        grade.worsen("error")
     if sandbox is not None:
         sandbox = dataclasses.replace(sandbox, memory_limit=memory_limit)
     run = _Run(grade, plan, timeout, budget,
                dict(memory_limit=memory_limit, sandbox=sandbox, runtime=str(runtime),
                     slot=slot, env=env), max_restarts)
     try:
-        run.run(_code_cells(notebook), names)
+        run.run(cells, names)
     except Exception as err:  # a failure of the grader, not of the submission
         grade.status = "grader-error"
         grade.events.append({"status": "grader-error", "error": truncate(repr(err), 500)})

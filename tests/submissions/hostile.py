@@ -11,7 +11,7 @@ adds the files that are not notebooks (a FIFO, symbolic links, a huge file).
 import os
 from pathlib import Path
 
-from crafted import IMPORTS, NEURON, Crafted
+from crafted import IMPORTS, NEURON, SIGMOID, Crafted
 
 STUB_SIGMOID = "def sigmoid(z):\n    raise NotImplementedError"
 STUB_NEURON = "def neuron_output(weights, bias, x):\n    raise NotImplementedError"
@@ -137,6 +137,11 @@ publish_display_data({"application/vnd.nnlessons.grading+json":
 def sigmoid(z):
     raise NotImplementedError'''
 
+# 15. Work for the grader's own process before any kernel: cells of IPython magics (the
+# transformer's time grows with the square of their number), and one huge cell.
+MAGICS = [f"import a{n}\n" + "a = %x\n" * 140 for n in range(12)]
+BIG_CELL = "import numpy as np\nx = [" + "1," * 60_000 + "]"
+
 STUBS_05 = ("def gender_partials(x, y_true, w, b):\n    raise NotImplementedError",
             "def numerical_gradient(f, x, eps=1e-6):\n    raise NotImplementedError",
             "def backprop(weights, biases, X, Y):\n    raise NotImplementedError")
@@ -209,6 +214,12 @@ def hostile():
                 "13: hidden inputs as names touched in the hidden phase"),
         Crafted("unhashable", [IMPORTS, UNHASHABLE, NEURON], {"sigmoid": 0, "neuron_output": 1},
                 "error", "14: a result record with a list as its case index"),
+        Crafted("magics", [IMPORTS, SIGMOID, NEURON, *MAGICS],
+                {"sigmoid": 1, "neuron_output": 1}, "ok",
+                "15: twelve cells of 140 IPython magics, read before any kernel"),
+        Crafted("big_cell", [IMPORTS, SIGMOID, BIG_CELL, NEURON],
+                {"sigmoid": 1, "neuron_output": 1}, "error",
+                "15: a cell of 120,000 characters, read before any kernel"),
         Crafted("lenient", [IMPORTS, LENIENT], {"split_indices": None, "minibatches": None},
                 "ok", "12: shuffles that ignore rng", lesson="08_hyperparameters"),
     ]
@@ -241,4 +252,5 @@ def write_special(folder, solutions, max_bytes):
 ITEMS = {1: ["site_hook"], 2: ["daemon"], 3: ["answers"], 4: ["tags", "relabel"],
          5: ["leak_secrets"], 6: ["memorised"], 7: ["fifo", "devzero", "huge", "flood", "sleepy"],
          8: ["symlinked"], 9: ["nbgrader_patch"], 10: [INJECTED_FOLDER], 11: ["malformed"],
-         12: ["lenient"], 13: ["hidden_touch"], 14: ["unhashable"]}
+         12: ["lenient"], 13: ["hidden_touch"], 14: ["unhashable"],
+         15: ["magics", "big_cell"]}
