@@ -518,3 +518,29 @@ def test_the_kernel_receives_arguments_never_expected_values(plan):
                 checked += 1
                 assert encode(expected)["__ndarray__"] not in payload, (name, case.label)
     assert checked > 20
+
+
+def test_gradescope_never_grades_without_the_sandbox_nor_stores_a_seed(tmp_path, monkeypatch,
+                                                                       capsys):
+    import zipfile
+
+    from nnlessons.grading import gradescope
+
+    config = gradescope.build(["01"], tmp_path / "autograder.zip")
+    zipfile.ZipFile(tmp_path / "autograder.zip").extractall(tmp_path / "source")
+    stored = json.loads((tmp_path / "source" / "config.json").read_text())
+    assert "seed" not in config and "seed" not in stored
+    marker = tmp_path / "ran"
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": f"open({str(marker)!r}, 'w').close()\n\ndef sigmoid(z):\n    return z"}]}
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "01_neuron.ipynb").write_text(json.dumps(notebook))
+    monkeypatch.setattr(gradescope, "probe", lambda sandbox: ["bwrap: no user namespaces"])
+    assert gradescope.main(tmp_path) == 0
+    data = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert data["score"] == 0 and data["output"] == gradescope.UNAVAILABLE
+    assert [t["score"] for t in data["tests"]] == [0, 0]
+    assert "bwrap: no user namespaces" in capsys.readouterr().out
+    assert not marker.exists()
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["results.json"]

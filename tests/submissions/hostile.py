@@ -142,6 +142,24 @@ def sigmoid(z):
 MAGICS = [f"import a{n}\n" + "a = %x\n" * 140 for n in range(12)]
 BIG_CELL = "import numpy as np\nx = [" + "1," * 60_000 + "]"
 
+# 16. Files written into the kernel's sockets folder, which is on the host's disk.
+DISK = '''import os
+import ipykernel.connect
+
+WROTE = []
+try:
+    with open(os.path.join(os.path.dirname(ipykernel.connect.get_connection_file()),
+                           "fill"), "wb") as handle:
+        handle.write(b"x" * 100_000)
+    WROTE.append(1)
+except OSError:
+    pass
+
+def sigmoid(z):
+    if WROTE:
+        raise ValueError("wrote into the sockets folder")
+    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))'''
+
 STUBS_05 = ("def gender_partials(x, y_true, w, b):\n    raise NotImplementedError",
             "def numerical_gradient(f, x, eps=1e-6):\n    raise NotImplementedError",
             "def backprop(weights, biases, X, Y):\n    raise NotImplementedError")
@@ -220,6 +238,8 @@ def hostile():
         Crafted("big_cell", [IMPORTS, SIGMOID, BIG_CELL, NEURON],
                 {"sigmoid": 1, "neuron_output": 1}, "error",
                 "15: a cell of 120,000 characters, read before any kernel"),
+        Crafted("disk", [IMPORTS, DISK, STUB_NEURON], {"sigmoid": 1, "neuron_output": 0}, "ok",
+                "16: writes into the kernel's sockets folder (the host's disk)"),
         Crafted("lenient", [IMPORTS, LENIENT], {"split_indices": None, "minibatches": None},
                 "ok", "12: shuffles that ignore rng", lesson="08_hyperparameters"),
     ]
@@ -253,4 +273,4 @@ ITEMS = {1: ["site_hook"], 2: ["daemon"], 3: ["answers"], 4: ["tags", "relabel"]
          5: ["leak_secrets"], 6: ["memorised"], 7: ["fifo", "devzero", "huge", "flood", "sleepy"],
          8: ["symlinked"], 9: ["nbgrader_patch"], 10: [INJECTED_FOLDER], 11: ["malformed"],
          12: ["lenient"], 13: ["hidden_touch"], 14: ["unhashable"],
-         15: ["magics", "big_cell"]}
+         15: ["magics", "big_cell"], 16: ["disk"]}
