@@ -29,9 +29,9 @@ from nnlessons.grading import (
     kernel_side,
     write_csv,
 )
+from nnlessons.grading import plan as plan_module
 from nnlessons.grading.batch import _changes, build_runtime, fingerprint, labels_for
 from nnlessons.grading.kernel import KernelSession
-from nnlessons.grading import plan as plan_module
 from nnlessons.grading.plan import STUBS, definitions, own_cell
 from nnlessons.grading.report import (
     csv_cell,
