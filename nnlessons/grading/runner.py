@@ -266,11 +266,15 @@ class _Run:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
         mine = self.records.setdefault(name, {"setup": [], "hidden": []})[kind]
+        malformed = 0
         for record in result.results:
             problem = malformed_record(record)
             if problem is not None:  # the grader's own code never sends these
-                self.grade.events.append({"exercise": name, "phase": kind, "status": "error",
-                                          "error": f"a malformed result record ({problem})"})
+                malformed += 1
+                if malformed == 1:  # one event per phase, however many records
+                    self.grade.events.append({"exercise": name, "phase": kind,
+                                              "status": "error", "error":
+                                              f"a malformed result record ({problem})"})
                 self.grade.worsen("error")
                 continue
             if "case" in record and record["case"] not in indices:
