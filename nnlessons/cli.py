@@ -271,8 +271,9 @@ def gradescope_command(args):
     except (OSError, ValueError) as err:
         print(f"nnlessons gradescope: error: {printable(err)}", file=sys.stderr)
         return 2
-    print(f"wrote {args.out}: {', '.join(config['exercises'])} (the seed is inside it; "
-          "keep the zip private)", file=sys.stderr)
+    seed = "the seed is inside it; keep the zip private" if "seed" in config else \
+        "a fresh secret seed each run"
+    print(f"wrote {args.out}: {', '.join(config['exercises'])} ({seed})", file=sys.stderr)
     return 0
 
 

@@ -29,6 +29,7 @@ from nnlessons.grading import (
     kernel_side,
     write_csv,
 )
+from nnlessons.grading import plan as plan_module
 from nnlessons.grading.batch import _changes, build_runtime, fingerprint, labels_for
 from nnlessons.grading.kernel import KernelSession
 from nnlessons.grading.plan import STUBS, definitions, own_cell
@@ -38,8 +39,9 @@ from nnlessons.grading.report import (
     feedback_markdown,
     hidden_reason,
     printable,
+    write_feedback,
 )
-from nnlessons.grading.runner import Refused, read_bytes, read_notebook
+from nnlessons.grading.runner import Refused, malformed_record, read_bytes, read_notebook
 from nnlessons.grading.sandbox import Sandbox, probe
 
 
@@ -89,6 +91,24 @@ def test_only_accepts_names_lessons_and_numbers():
 def test_the_default_seed_is_fresh_and_secret():
     seeds = {Plan(only=["00"]).seed for _ in range(5)}
     assert len(seeds) > 1 and 0 not in seeds
+
+
+def test_the_grader_s_reading_of_a_notebook_is_bounded():
+    cells = [(n, f"import a{n}\n" + "a = %x\n" * 60) for n in range(12)]
+    cache = {}
+    kept = definitions(cells, own=", ".join(f"a{n}" for n in range(12)), cache=cache)
+    assert cache["transformed"] <= plan_module.MAX_TRANSFORMED_LINES
+    assert 0 < len(kept) < len(cells)  # the first cells only went through the transformer
+    long = [(1, "import a\n" + "a = %x\n" * (plan_module.MAX_TRANSFORM_LINES + 1))]
+    assert definitions(long) == []  # too long to transform: not used
+    assert definitions([(1, "import numpy as np\n" + "x = 1\n" * 5000)], own="np") != []
+    big = (2, "x" * (plan_module.MAX_CELL_CHARS + 1))
+    kept, left_out = plan_module.screen_cells([(1, "x = 1"), big])
+    assert kept == [(1, "x = 1")] and left_out[0][0] == 2
+    with pytest.raises(plan_module.TooComplex, match="characters of code"):
+        plan_module.screen_cells([(n, "x" * 90_000) for n in range(6)])
+    with pytest.raises(plan_module.TooComplex, match="code cells"):
+        plan_module.screen_cells([(n, "x") for n in range(plan_module.MAX_CODE_CELLS + 1)])
 
 
 def test_definitions_keep_imports_used_functions_and_classes():
@@ -161,6 +181,40 @@ def test_judge_refuses_values_the_codec_would_not_write(plan):
              "value": value}
     report = plan.judge("relu", [{"exercise": "relu", "case": 0, "reply": json.dumps(reply)}])
     assert report.cases[0].message == "the answer could not be read back from the notebook"
+
+
+def test_hidden_phase_records_never_shape_a_public_message(plan):
+    item = plan.items["relu"]
+    (first, _), (hidden, _) = item.public[0], item.hidden[0]
+    wrong = _reply(plan, "relu", first, lambda z: z * 0.0 - 1.0)
+    leak = {"exercise": "relu", "touched": ["softmax", "sigmoid", "mse"]}
+    hidden_wrong = _reply(plan, "relu", hidden, lambda z: z * 0.0 - 1.0)
+    for hidden_records in ([leak, hidden_wrong], [leak, {"exercise": "relu", "missing": True}]):
+        report = plan.judge("relu", [wrong], hidden_records=hidden_records)
+        message = report.cases[first].message
+        assert report.cases[first].kind.value == "wrong_value", message
+        assert not any(n in message for n in ("softmax", "sigmoid", "mse")), message
+        assert report.cases[hidden].kind.value == "forbidden"
+    leaky = plan.judge("relu", [wrong, leak])  # touched in the public phase: named there
+    assert "softmax" in leaky.cases[first].message
+
+
+@pytest.mark.parametrize("record", [
+    [1], {"exercise": "relu", "case": [0]}, {"exercise": "relu", "case": True},
+    {"exercise": "relu", "case": 0, "reply": b"{}"}, {"exercise": "relu", "touched": [1]},
+    {"exercise": "relu", "touched": "relu"}, {"exercise": "relu", "missing": 1},
+    {"exercise": ["relu"]}, {"case": 0}, {"exercise": "relu", "extra": 1},
+    {"exercise": "relu", "cell": 1.0}, {"exercise": "relu", "error": None}])
+def test_records_of_the_wrong_shape_are_named(record):
+    assert malformed_record(record)
+
+
+def test_records_the_kernel_side_sends_are_well_formed():
+    for record in [{"exercise": "relu", "missing": True, "touched": []},
+                   {"exercise": "relu", "cell": 3, "error": "E"},
+                   {"exercise": "relu", "case": 0, "crash": "E"},
+                   {"exercise": "relu", "case": 1, "reply": "{}", "touched": ["sigmoid"]}]:
+        assert malformed_record(record) is None
 
 
 def _setup(plan, name, source, cases=None):
@@ -251,6 +305,22 @@ def test_feedback_shows_public_details_and_escapes_them(plan):
     assert "hidden case 1 (a single random number): raised an exception" in text
     assert "<script>" not in feedback_html(grade)
     assert "&lt;script&gt;" in feedback_html(grade)
+
+
+def test_feedback_file_names_never_collide_and_one_failure_stops_nothing(tmp_path):
+    labels = ["a/01_neuron.ipynb", "a/01_neuron.md/01_neuron.ipynb", "a__01_neuron.ipynb",
+              "b/01_neuron.ipynb", "c/01_neuron.ipynb", "z/01_neuron.ipynb"]
+    grades = [SubmissionGrade(label, label) for label in labels]
+    (tmp_path / "c" / "01_neuron.md").mkdir(parents=True)  # left by an earlier run
+    written = write_feedback(grades, tmp_path, ("md", "html"))
+    assert len(written) == len(set(written)) == 2 * len(labels)
+    for grade in grades:
+        title = f"Feedback: {grade.submission}<"
+        assert sum(p.read_text().count(title) == 2 for p in written) == 1, grade.submission
+        heading = "# Feedback: " + grade.submission.replace("_", "\\_") + "\n"
+        assert sum(p.read_text().startswith(heading) for p in written) == 1, grade.submission
+    assert tmp_path / "b" / "01_neuron.md" in written
+    assert tmp_path / "z" / "01_neuron.html" in written
 
 
 def test_csv_has_one_column_per_exercise_in_bank_order(plan, tmp_path):
@@ -448,3 +518,29 @@ def test_the_kernel_receives_arguments_never_expected_values(plan):
                 checked += 1
                 assert encode(expected)["__ndarray__"] not in payload, (name, case.label)
     assert checked > 20
+
+
+def test_gradescope_never_grades_without_the_sandbox_nor_stores_a_seed(tmp_path, monkeypatch,
+                                                                       capsys):
+    import zipfile
+
+    from nnlessons.grading import gradescope
+
+    config = gradescope.build(["01"], tmp_path / "autograder.zip")
+    zipfile.ZipFile(tmp_path / "autograder.zip").extractall(tmp_path / "source")
+    stored = json.loads((tmp_path / "source" / "config.json").read_text())
+    assert "seed" not in config and "seed" not in stored
+    marker = tmp_path / "ran"
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": f"open({str(marker)!r}, 'w').close()\n\ndef sigmoid(z):\n    return z"}]}
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "01_neuron.ipynb").write_text(json.dumps(notebook))
+    monkeypatch.setattr(gradescope, "probe", lambda sandbox: ["bwrap: no user namespaces"])
+    assert gradescope.main(tmp_path) == 0
+    data = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert data["score"] == 0 and data["output"] == gradescope.UNAVAILABLE
+    assert [t["score"] for t in data["tests"]] == [0, 0]
+    assert "bwrap: no user namespaces" in capsys.readouterr().out
+    assert not marker.exists()
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["results.json"]

@@ -237,6 +237,29 @@ def test_11_a_malformed_message_is_that_submission_s_error(batch):
     assert any("could not read" in e["error"] for e in row.events), row.events
 
 
+def test_13_nothing_of_the_hidden_phase_reaches_a_public_message(batch):
+    report = batch.rows["hidden_touch"].reports["sigmoid"]
+    item = batch.plan.items["sigmoid"]
+    public = [r for r, c in zip(report.cases, item.cases, strict=True) if c.public]
+    assert public and not any(r.passed for r in public)
+    for result in public:
+        assert not any(n in result.message for n in ("relu", "softmax", "tanh")), result
+    hidden = [r for r, c in zip(report.cases, item.cases, strict=True) if not c.public]
+    assert all(r.kind.value == "forbidden" for r in hidden)
+
+
+def test_14_a_record_of_the_wrong_types_is_that_submission_s_error(batch):
+    row = batch.rows["unhashable"]
+    assert row.status == "error"
+    assert any("malformed result record" in e["error"] for e in row.events), row.events
+
+
+def test_15_the_grader_s_reading_of_the_text_is_bounded(batch):
+    magics, big = batch.rows["magics"], batch.rows["big_cell"]
+    assert magics.seconds < BUDGET, magics.events
+    assert any("characters (the limit is" in e["error"] for e in big.events), big.events
+
+
 def test_12_lenient_judges_agree_in_and_out_of_process(batch):
     assert batch.rows["lenient"].status == "ok"
 

@@ -388,35 +388,38 @@ def _judge_backprop(args, got, reveal):
 
 
 # The functions a train_sgd case passes in, as source text: the grader sends them to the
-# learner's kernel, so train_sgd is judged on its own, whatever the learner's backprop.
+# learner's kernel, so train_sgd is judged on its own, whatever the learner's backprop. They
+# answer no exercise (a learner's train_sgd sees them, and could keep them for a later
+# one): a network with tanh in every layer, not lesson 05's sigmoids, and a step with a
+# small weight decay, not sgd_step's. The judge replays the loop with the same functions.
 FORWARD_SOURCE = '''def forward(weights, biases, X):
     A = np.asarray(X, dtype=float)
     for W, b in zip(weights, biases):
-        A = 1 / (1 + np.exp(-(A @ W + b)))
+        A = np.tanh(A @ W + b)
     return A
 '''
 
 BACKPROP_SOURCE = '''def backprop(weights, biases, X, Y):
     A = [np.asarray(X, dtype=float)]
     for W, b in zip(weights, biases):
-        A.append(1 / (1 + np.exp(-(A[-1] @ W + b))))
-    delta = 2 * (A[-1] - Y) / Y.size * A[-1] * (1 - A[-1])
+        A.append(np.tanh(A[-1] @ W + b))
+    delta = 2 * (A[-1] - Y) / Y.size * (1 - A[-1] ** 2)
     dW, db = [None] * len(weights), [None] * len(weights)
     for l in reversed(range(len(weights))):
         dW[l], db[l] = A[l].T @ delta, delta.sum(axis=0)
         if l > 0:
-            delta = (delta @ weights[l].T) * A[l] * (1 - A[l])
+            delta = (delta @ weights[l].T) * (1 - A[l] ** 2)
     return dW, db
 '''
 
-UPDATE_SOURCE = '''def sgd_step(params, grads, learning_rate):
-    return [p - learning_rate * g for p, g in zip(params, grads)]
+UPDATE_SOURCE = '''def decayed_step(params, grads, learning_rate):
+    return [p * (1 - 1e-3 * learning_rate) - learning_rate * g for p, g in zip(params, grads)]
 '''
 
 
 def _functions():
     return (Source(FORWARD_SOURCE, name="forward"), Source(BACKPROP_SOURCE, name="backprop"),
-            Source(UPDATE_SOURCE, name="sgd_step"))
+            Source(UPDATE_SOURCE, name="decayed_step"))
 
 
 def _train_sgd(weights, biases, X, Y, forward, backprop, update, learning_rate, n_epochs,
@@ -562,7 +565,8 @@ EXERCISES += [
         returns="a tuple (weights, biases, losses)",
         hint="the convention: rng = np.random.default_rng(rng), one rng.permutation(len(X)) "
              "per epoch, batches are consecutive slices of that order, and one loss per "
-             "epoch, on all of X after the epoch's last step",
+             "epoch, on all of X after the epoch's last step; use the forward, backprop and "
+             "update you are given (the checks pass other ones than lesson 05's)",
         allowed=("mse",),
     ),
 ]

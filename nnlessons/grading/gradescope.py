@@ -4,12 +4,16 @@
 autograder.zip``): at its root Gradescope's ``setup.sh`` (installs bubblewrap and the
 course package it carries in ``source/nnlessons-src``) and ``run_autograder``, which runs
 :func:`run` on the submission. :func:`run` grades the submitted notebook(s) on the
-exercises fixed at build time (never on what the submission says), in the sandbox when it
-works in Gradescope's container (else without it: Gradescope already gives every
-submission a container of its own), with a secret seed fixed at build time, and writes
-``results/results.json`` in Gradescope's schema: the total score, one test per exercise
-with its ``max_score`` and the learner-facing lines (hidden cases only as the kind of
-failure, as in ``--feedback``).
+exercises fixed at build time (never on what the submission says), always in the sandbox,
+with a fresh secret seed drawn for each run (none is stored in the zip unless the
+instructor gives ``seed``), and writes ``results/results.json`` in Gradescope's schema: the
+total score, one test per exercise with its ``max_score`` and the learner-facing lines
+(hidden cases only as the kind of failure, as in ``--feedback``).
+
+When the sandbox does not work in Gradescope's container, nothing is graded: without it
+the kernel could import the real package, read the autograder's files and outlive the
+grader. results.json then says that the autograder's sandbox is unavailable (score 0) and
+the instructor-facing standard output says why (:func:`main`).
 
 The autograder's root is ``$AUTOGRADER_ROOT`` (default ``/autograder``), laid out as
 Gradescope does: ``source/``, ``submission/``, ``results/``.
@@ -57,9 +61,10 @@ def build(selectors, out, *, seed=None, timeout=60.0, budget=300.0,
         The configuration stored in it (exercises, seed, limits).
     """
     plan = Plan(seed=0, only=list(selectors))
-    config = {"exercises": plan.only, "seed": new_seed() if seed is None else int(seed),
-              "timeout": float(timeout), "budget": float(budget),
+    config = {"exercises": plan.only, "timeout": float(timeout), "budget": float(budget),
               "memory_limit": memory_limit}
+    if seed is not None:  # the instructor's choice: then it is in the zip (keep it private)
+        config["seed"] = int(seed)
     root = Path(__file__).resolve().parent.parent.parent
     package = root / "nnlessons"
     Path(out).parent.mkdir(parents=True, exist_ok=True)
@@ -108,21 +113,50 @@ def results(grades, plan, note=""):
             "tests": tests, "stdout_visibility": "hidden"}
 
 
+#: What results.json says when the sandbox does not work (nothing is graded then).
+UNAVAILABLE = ("Not graded: the autograder's sandbox is unavailable in this container, and "
+               "notebooks are never run without it. Your instructor has been told; "
+               "please ask them to regrade.")
+
+
+def _write_results(root, data):
+    """Write results.json atomically (a reader never sees half of it)."""
+    folder = root / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".results-{os.getpid()}.json"
+    partial.write_text(json.dumps(data, indent=1), "utf-8")
+    os.replace(partial, folder / "results.json")
+
+
 def main(root=None):
-    """Grade ``root/submission`` and write ``root/results/results.json``; returns 0."""
+    """Grade ``root/submission`` and write ``root/results/results.json``; returns 0.
+
+    Without a working sandbox nothing runs: results.json says so (score 0) and the
+    problems go to standard output (hidden from the student in Gradescope).
+    """
     root = Path(root or os.environ.get("AUTOGRADER_ROOT", "/autograder"))
     config = json.loads((root / "source" / "config.json").read_text(encoding="utf-8"))
-    plan = Plan(seed=config["seed"], only=config["exercises"])
+    seed = config.get("seed")
+    plan = Plan(seed=new_seed() if seed is None else seed, only=config["exercises"])
     notebooks = sorted(p for p in (root / "submission").rglob("*.ipynb")
                        if ".ipynb_checkpoints" not in p.parts)
     sandbox = Sandbox(memory_limit=config["memory_limit"])
-    note = ""
-    if probe(sandbox):
-        sandbox, note = False, "(graded without the sandbox: not available here)"
+    problems = probe(sandbox)
+    if problems:
+        print("nnlessons autograder: NOT GRADED, the sandbox does not work here:", flush=True)
+        for problem in problems:
+            print(f"  - {problem}", flush=True)
+        print("  (setup.sh installs bubblewrap; the autograder must run as root in a "
+              "container that allows user namespaces)", flush=True)
+        data = results([], plan, UNAVAILABLE)
+        data["output"] = UNAVAILABLE
+        for test in data["tests"]:
+            test["output"] = "not graded: the autograder's sandbox is unavailable"
+        _write_results(root, data)
+        return 0
     grades = grade(notebooks, plan=plan, jobs=1, timeout=config["timeout"],
                    budget=config["budget"], memory_limit=config["memory_limit"],
                    sandbox=sandbox, watch=()) if notebooks else []
-    data = results(grades, plan, note if notebooks else "no notebook (.ipynb) was submitted")
-    (root / "results").mkdir(parents=True, exist_ok=True)
-    (root / "results" / "results.json").write_text(json.dumps(data, indent=1), "utf-8")
+    data = results(grades, plan, "" if notebooks else "no notebook (.ipynb) was submitted")
+    _write_results(root, data)
     return 0

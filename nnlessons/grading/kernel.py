@@ -227,6 +227,9 @@ class KernelSession:
                 setup = self.run(_SETUP.format(limit=limit), timeout=self.startup_timeout)
                 if setup.status != "ok":
                     raise RuntimeError(f"the setup code failed: {setup.error}")
+                if self.sandbox is not None:  # its sockets exist: the folder becomes read-only
+                    os.chown(sockets, os.geteuid(), os.getegid())  # (on the host disk)
+                    os.chmod(sockets, 0o755)
                 return
             except Exception as err:
                 self.close()

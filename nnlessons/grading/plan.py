@@ -170,16 +170,25 @@ class Plan:
         allowed = getattr(self.exercises[name], "allowed", ())
         return "".join(STUBS[a] for a in allowed if a in STUBS)
 
-    def judge(self, name, records, failure="no answer came back from the notebook"):
+    def judge(self, name, records, failure="no answer came back from the notebook",
+              hidden_records=None):
         """Judge the kernel's ``records`` for exercise ``name``.
+
+        Public cases are judged from ``records`` alone (the public phase): nothing the
+        kernel sent while it held hidden inputs may shape a message the learner reads.
+        Hidden cases are judged from ``hidden_records`` (or from ``records`` when it is
+        None); their messages are the fixed sentence of their kind.
 
         Parameters
         ----------
         name : str
         records : list
-            The kernel's messages (untrusted; malformed ones fail their case).
+            The kernel's messages of the public phase (untrusted; malformed ones fail their
+            case).
         failure : str
             The message of cases that got no answer (time limit, dead kernel).
+        hidden_records : list, optional
+            The kernel's messages of the hidden phase.
 
         Returns
         -------
@@ -187,21 +196,13 @@ class Plan:
         """
         item = self.items[name]
         allowed = tuple(getattr(item.exercise, "allowed", ()))
-        mine = [r for r in records if type(r) is dict and r.get("exercise") == name]
-        missing = any(r.get("missing") is True for r in mine)
-        used = set()
-        for record in mine:
-            touched = record.get("touched")
-            if type(touched) is list:  # learner-chosen strings: only the package's names
-                used.update(t if t in _package_names() else "code"
-                            for t in touched[:20] if type(t) is str)
-        replies = {}
-        for record in mine:
-            index = record.get("case")
-            if type(index) is int and 0 <= index < len(item.cases):
-                replies.setdefault(index, record)
+        public = self._gather(name, records)
+        hidden = public if hidden_records is None else self._gather(name, hidden_records)
         results = []
         for index, case in enumerate(item.cases):
+            replies, missing, used = public if case.public else hidden
+            if not case.public:
+                used = used | public[2]  # public facts may shape hidden (fixed) sentences
             record = replies.get(index)
             if record is None:
                 if missing and used:
@@ -216,6 +217,24 @@ class Plan:
                 result = forbidden_case(case, name, used, allowed)
             results.append(result)
         return Report(name, results, points=item.exercise.points)
+
+    def _gather(self, name, records):
+        """(replies by case index, missing, package names used) of ``records``."""
+        item = self.items[name]
+        mine = [r for r in records if type(r) is dict and r.get("exercise") == name]
+        missing = any(r.get("missing") is True for r in mine)
+        used = set()
+        for record in mine:
+            touched = record.get("touched")
+            if type(touched) is list:  # learner-chosen strings: only the package's names
+                used.update(t if t in _package_names() else "code"
+                            for t in touched[:20] if type(t) is str)
+        replies = {}
+        for record in mine:
+            index = record.get("case")
+            if type(index) is int and 0 <= index < len(item.cases):
+                replies.setdefault(index, record)
+        return replies, missing, used
 
     @staticmethod
     def _judge_one(exercise, case, record):
@@ -250,21 +269,103 @@ def _not_allowed(record):
 _KEEP = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def python_source(source):
-    """A cell's source as plain Python (IPython magics and ``!`` lines turned into calls)."""
+#: Limits on the grader's own work on a submission's text, before any kernel runs (IPython's
+#: transformer and ``ast.parse`` run in the grader's process, outside the kernel's limits).
+MAX_CELL_CHARS = 100_000       #: a longer code cell is skipped (an event, status error)
+MAX_CODE_CHARS = 500_000       #: more code than this in all code cells: refused
+MAX_CODE_CELLS = 2_000         #: more code cells than this: refused
+MAX_TRANSFORM_LINES = 150      #: a longer cell never goes through IPython's transformer
+MAX_TRANSFORMED_LINES = 600    #: lines through the transformer per submission, in all
+
+
+class TooComplex(ValueError):
+    """The submission's code is too large for the grader to read it (a refused row)."""
+
+
+def screen_cells(cells):
+    """The code cells the grader will read, and a note for each cell left out.
+
+    Parameters
+    ----------
+    cells : list of (int, str)
+        The code cells: (number, source).
+
+    Returns
+    -------
+    (list of (int, str), list of (int, str))
+        The cells kept, and (number, why) for each cell over :data:`MAX_CELL_CHARS`.
+
+    Raises
+    ------
+    TooComplex
+        Over :data:`MAX_CODE_CELLS` code cells or :data:`MAX_CODE_CHARS` characters of code.
+
+    Examples
+    --------
+    >>> screen_cells([(1, "x = 1"), (2, "y" * (MAX_CELL_CHARS + 1))])[1]
+    [(2, 'cell 2 has 100001 characters (the limit is 100000): it was not graded')]
+    """
+    if len(cells) > MAX_CODE_CELLS:
+        raise TooComplex(f"{len(cells)} code cells (the limit is {MAX_CODE_CELLS})")
+    total = sum(len(source) for _, source in cells)
+    if total > MAX_CODE_CHARS:
+        raise TooComplex(f"{total} characters of code (the limit is {MAX_CODE_CHARS})")
+    kept, left_out = [], []
+    for number, source in cells:
+        if len(source) > MAX_CELL_CHARS:
+            left_out.append((number, f"cell {number} has {len(source)} characters (the limit "
+                                     f"is {MAX_CELL_CHARS}): it was not graded"))
+        else:
+            kept.append((number, source))
+    return kept, left_out
+
+
+def python_source(source, cache=None):
+    """A cell's source as plain Python (IPython magics and ``!`` lines turned into calls).
+
+    Plain Python is returned as it is. Otherwise IPython's transformer (whose time grows
+    with the square of the number of magics) runs only on cells of at most
+    :data:`MAX_TRANSFORM_LINES` lines, and, with a ``cache`` dict shared by one
+    submission's calls, on at most :data:`MAX_TRANSFORMED_LINES` lines in all; past that the
+    source is returned as it is (it will not parse, so its definitions are not used).
+    """
+    if cache is not None and ("py", source) in cache:
+        return cache[("py", source)]
+    result = source
     try:
-        from IPython.core.inputtransformer2 import TransformerManager
-
-        return TransformerManager().transform_cell(source)
-    except Exception:  # IPython missing, or a cell it cannot transform: use it as it is
-        return source
-
-
-def _parse(source):
-    try:
-        return ast.parse(python_source(source))
+        ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+        lines = source.count("\n") + 1
+        spent = cache.get("transformed", 0) if cache is not None else 0
+        if lines <= MAX_TRANSFORM_LINES and spent + lines <= MAX_TRANSFORMED_LINES:
+            if cache is not None:
+                cache["transformed"] = spent + lines
+            try:
+                from IPython.core.inputtransformer2 import TransformerManager
+
+                result = TransformerManager().transform_cell(source)
+            except Exception:  # IPython missing, or a cell it cannot transform
+                result = source
+    if cache is not None:
+        cache[("py", source)] = result
+    return result
+
+
+def _parse(source, cache=None):
+    if cache is not None and ("ast", source) in cache:
+        return cache[("ast", source)]
+    try:
+        tree = ast.parse(source)  # plain Python: no transformer
+        if cache is not None:
+            cache[("py", source)] = source
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        try:
+            tree = ast.parse(python_source(source, cache))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            tree = None
+    if cache is not None:
+        cache[("ast", source)] = tree
+    return tree
 
 
 def _defines(tree, name):
@@ -273,11 +374,13 @@ def _defines(tree, name):
         for n in tree.body)
 
 
-def own_cell(cells, name):
-    """The (number, source) of the last code cell defining function ``name``, or None."""
+def own_cell(cells, name, cache=None):
+    """The (number, source) of the last code cell defining function ``name``, or None.
+
+    ``cache``: a dict shared by one submission's calls (see :func:`python_source`)."""
     found = None
     for number, source in cells:
-        if f"def {name}" in source and _defines(_parse(source), name):
+        if f"def {name}" in source and _defines(_parse(source, cache), name):
             found = (number, source)
     return found
 
@@ -301,12 +404,13 @@ def _used(trees):
     return names
 
 
-def definitions(cells, skip=None, own=None):
+def definitions(cells, skip=None, own=None, cache=None):
     """The function and class statements of ``cells`` (except cell ``skip``), and the
     import statements that bind a name those (or the ``own`` cell's source) use.
 
     Imports nothing needs (``matplotlib.pyplot as plt`` for plots) are left out: they cost
-    time and, under a small memory limit, address space.
+    time and, under a small memory limit, address space. ``cache``: a dict shared by one
+    submission's calls (each cell parsed once; see :func:`python_source`).
 
     Returns
     -------
@@ -318,12 +422,12 @@ def definitions(cells, skip=None, own=None):
     for number, source in cells:
         if number == skip or not any(w in source for w in ("def ", "class ", "import ")):
             continue
-        tree = _parse(source)
+        tree = _parse(source, cache)
         if tree is not None:
-            parsed.append((number, python_source(source).splitlines(True), tree))
+            parsed.append((number, python_source(source, cache).splitlines(True), tree))
     bodies = [n for _, _, tree in parsed for n in tree.body
               if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
-    own_tree = _parse(own) if own else None
+    own_tree = _parse(own, cache) if own else None
     used = _used(bodies + ([own_tree] if own_tree is not None else []))
     out = []
     for number, lines, tree in parsed:

@@ -17,6 +17,7 @@ Introduced for instructors (docs/instructors.md); not part of any lesson.
 import csv
 import html
 import json
+import re
 import sys
 import time
 import unicodedata
@@ -254,21 +255,71 @@ def feedback_html(grade):
     return "\n".join(parts)
 
 
+def _flat_name(label):
+    """``label`` as one safe file name (no folder): ``a/01_neuron`` gives ``a__01_neuron``."""
+    parts = [re.sub(r"[^A-Za-z0-9._-]", "_", part) for part in Path(label).parts
+             if part not in ("/", "", ".", "..")]
+    return ("__".join(parts) or "submission").lstrip(".")[:150] or "submission"
+
+
+def _feedback_bases(labels, folder, formats):
+    """One base path per label: the mirror of the label under ``folder`` where no other
+    file's path goes through it (nor it through another's), else one flat file name."""
+    folder = Path(folder)
+    mirrors = []
+    for label in labels:
+        rel = Path(label).with_suffix("")
+        ok = not rel.is_absolute() and all(p not in ("", ".", "..") for p in rel.parts)
+        mirrors.append(folder / rel if ok and rel.parts else None)
+    files = [[m.with_name(m.name + f".{k}") for k in formats] if m else None for m in mirrors]
+    taken_files = {}
+    for row in files:
+        for f in row or ():
+            taken_files[f] = taken_files.get(f, 0) + 1
+    folders = {parent for row in files for f in row or () for parent in f.parents}
+    bases, used = [], set(folders)
+    for label, mirror, row in zip(labels, mirrors, files, strict=True):
+        if row and all(taken_files[f] == 1 and f not in folders for f in row):
+            bases.append(mirror)
+            used.update(row)
+            continue
+        stem, n = _flat_name(Path(label).with_suffix("")), 1
+        while True:
+            base = folder / (stem if n == 1 else f"{stem}-{n}")
+            if not any(base.with_name(base.name + f".{k}") in taken_files
+                       or base.with_name(base.name + f".{k}") in used for k in formats):
+                break
+            n += 1
+        used.update(base.with_name(base.name + f".{k}") for k in formats)
+        bases.append(base)
+    return bases
+
+
 def write_feedback(grades, folder, formats=("md",)):
     """Write one feedback file per submission and format under ``folder``.
 
     The file mirrors the submission's name: ``alice/01_neuron.ipynb`` gives
-    ``folder/alice/01_neuron.md``. Returns the paths written.
+    ``folder/alice/01_neuron.md``, unless another submission's name goes through that path
+    (``alice/01_neuron.md/01_neuron.ipynb``): then each file that collides gets one flat
+    name in ``folder`` (``alice__01_neuron.md``, with ``-2``, ... when needed). A file that
+    cannot be written never stops the others. Returns the paths written.
     """
+    grades = list(grades)
     written = []
-    for grade in grades:
-        base = Path(folder) / Path(grade.submission).with_suffix("")
-        base.parent.mkdir(parents=True, exist_ok=True)
+    bases = _feedback_bases([g.submission for g in grades], folder, formats)
+    for row, (grade, base) in enumerate(zip(grades, bases, strict=True), start=1):
+        spare = Path(folder) / f"{_flat_name(Path(grade.submission).with_suffix(''))}-row{row}"
         for kind in formats:
-            path = base.with_name(base.name + f".{kind}")
             text = feedback_markdown(grade) if kind == "md" else feedback_html(grade)
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
+            for target in (base, spare):  # spare: where something in the way was found
+                path = target.with_name(target.name + f".{kind}")
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(text, encoding="utf-8")
+                except OSError:
+                    continue
+                written.append(path)
+                break
     return written
 
 

@@ -17,7 +17,12 @@ What happens when things go wrong:
 - the whole submission exceeds its time ``budget``: what is not graded by then scores 0;
 - the kernel runs out of memory (``MemoryError``): status ``memory``;
 - the kernel dies by itself (``os._exit``, a crash): the exercises not yet graded fail;
-- the kernel sends a message the grader cannot read: status ``error``, the rest fails;
+- the kernel sends a message the grader cannot read, or a result record of the wrong
+  shape (:func:`malformed_record`): status ``error``, the rest fails;
+- a code cell is longer than :data:`~.plan.MAX_CELL_CHARS`: it is left out (status
+  ``error``); the notebook holds more code than :data:`~.plan.MAX_CODE_CHARS` or more
+  code cells than :data:`~.plan.MAX_CODE_CELLS`: status ``refused`` (the grader's own
+  reading of the text is bounded, and counts against the ``budget``);
 - the notebook cannot be read: status ``unreadable``; it is not a regular file or is too
   large: status ``refused``; score 0.
 
@@ -38,7 +43,7 @@ from pathlib import Path
 from .._validation import check_int, check_positive
 from .kernel import KernelSession, truncate
 from .kernel_side import call_code
-from .plan import definitions, own_cell
+from .plan import TooComplex, definitions, own_cell, screen_cells
 
 #: The statuses, from best to worst; a submission's status is the worst that happened.
 STATUSES = ("ok", "error", "timeout", "memory", "kernel-died", "no-exercises", "unreadable",
@@ -166,6 +171,34 @@ def read_notebook(path, max_bytes=DEFAULT_MAX_BYTES):
     return {"cells": cells}
 
 
+#: The fields a result record may have, and the type of each (kernel_side.py sends them).
+RECORD_FIELDS = {"exercise": str, "case": int, "reply": str, "touched": list,
+                 "missing": bool, "cell": int, "error": str, "crash": str}
+
+
+def malformed_record(record):
+    """None when ``record`` has the shape the kernel side sends, else what is wrong.
+
+    >>> malformed_record({"exercise": "relu", "case": 0, "reply": "{}", "touched": []})
+    >>> malformed_record({"exercise": "relu", "case": [0]})
+    "field 'case' is a list, not int"
+    """
+    if type(record) is not dict:
+        return f"a {type(record).__name__}, not a dict"
+    for key, value in record.items():
+        expected = RECORD_FIELDS.get(key) if type(key) is str else None
+        if expected is None:
+            return f"unknown field {str(key)[:40]!r}"
+        if type(value) is not expected:
+            return f"field {key!r} is a {type(value).__name__}, not {expected.__name__}"
+    if "exercise" not in record:
+        return "no field 'exercise'"
+    touched = record.get("touched", [])
+    if len(touched) > 1000 or any(type(t) is not str for t in touched):
+        return "field 'touched' is not a short list of str"
+    return None
+
+
 def _code_cells(notebook):
     return [(number, cell["source"]) for number, cell in enumerate(notebook["cells"], start=1)
             if cell["cell_type"] == "code" and cell["source"].strip()]
@@ -232,11 +265,21 @@ class _Run:
             if path is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
-        mine = self.records.setdefault(name, [])
+        mine = self.records.setdefault(name, {"setup": [], "hidden": []})[kind]
+        malformed = 0
         for record in result.results:
-            if type(record) is dict and "case" in record and record["case"] not in indices:
+            problem = malformed_record(record)
+            if problem is not None:  # the grader's own code never sends these
+                malformed += 1
+                if malformed == 1:  # one event per phase, however many records
+                    self.grade.events.append({"exercise": name, "phase": kind,
+                                              "status": "error", "error":
+                                              f"a malformed result record ({problem})"})
+                self.grade.worsen("error")
+                continue
+            if "case" in record and record["case"] not in indices:
                 continue  # a public case answered in phase 2 could carry hidden inputs
-            if type(record) is dict and "cell" in record and kind == "setup":
+            if "cell" in record and kind == "setup":
                 error = truncate(str(record.get("error", ""))[:2000])
                 self.grade.events.append({"cell": record.get("cell") if type(
                     record.get("cell")) is int else None, "status": "error", "error": error})
@@ -262,13 +305,15 @@ class _Run:
         self.failure = {}
         plan = self.plan
         setups = {}
+        cache = {}  # each cell parsed once; the transformer's work bounded in all
         for name in names:
-            own = own_cell(cells, name)
+            own = own_cell(cells, name, cache)
             setups[name] = dict(allowed=list(getattr(plan.exercises[name], "allowed", ())),
                                 stub_source=plan.stub_source(name),
                                 cells=definitions(cells, skip=own[0] if own else None,
-                                                  own=own[1] if own else None),
+                                                  own=own[1] if own else None, cache=cache),
                                 own=own)
+        cache.clear()
         alive, ready = self.bring_up(), []
         for name in names:  # phase 1: every exercise's cells and public cases
             if not alive:
@@ -314,7 +359,9 @@ class _Run:
                 failure = ("not graded: the kernel died before this exercise"
                            if self.grade.status == "kernel-died" else
                            "no answer came back from the notebook")
-            self.grade.reports[name] = plan.judge(name, self.records.get(name, []), failure)
+            records = self.records.get(name, {})
+            self.grade.reports[name] = plan.judge(name, records.get("setup", []), failure,
+                                                  hidden_records=records.get("hidden", []))
 
 
 def grade_submission(path, plan, *, label=None, timeout=60.0, budget=DEFAULT_BUDGET,
@@ -382,13 +429,25 @@ def grade_submission(path, plan, *, label=None, timeout=60.0, budget=DEFAULT_BUD
         from .batch import build_runtime
 
         runtime = build_runtime()
+    try:
+        cells, left_out = screen_cells(_code_cells(notebook))
+    except TooComplex as err:
+        grade.status = "refused"
+        grade.events.append({"status": "refused", "error": truncate(f"too complex to grade: "
+                                                                    f"{err}", 300)})
+        for name in names:
+            grade.reports[name] = plan.judge(name, [], "not graded: refused file")
+        return grade
+    for number, why in left_out:
+        grade.events.append({"cell": number, "status": "error", "error": why})
+        grade.worsen("error")
     if sandbox is not None:
         sandbox = dataclasses.replace(sandbox, memory_limit=memory_limit)
     run = _Run(grade, plan, timeout, budget,
                dict(memory_limit=memory_limit, sandbox=sandbox, runtime=str(runtime),
                     slot=slot, env=env), max_restarts)
     try:
-        run.run(_code_cells(notebook), names)
+        run.run(cells, names)
     except Exception as err:  # a failure of the grader, not of the submission
         grade.status = "grader-error"
         grade.events.append({"status": "grader-error", "error": truncate(repr(err), 500)})

@@ -11,7 +11,7 @@ adds the files that are not notebooks (a FIFO, symbolic links, a huge file).
 import os
 from pathlib import Path
 
-from crafted import IMPORTS, NEURON, Crafted
+from crafted import IMPORTS, NEURON, SIGMOID, Crafted
 
 STUB_SIGMOID = "def sigmoid(z):\n    raise NotImplementedError"
 STUB_NEURON = "def neuron_output(weights, bias, x):\n    raise NotImplementedError"
@@ -114,6 +114,52 @@ def minibatches(n_samples, batch_size, rng):
     order = np.roll(np.arange(n_samples), 1)
     return [order[i:i + batch_size] for i in range(0, n_samples, batch_size)]'''
 
+# 13. Hidden inputs encoded in the package names reported "touched" in the hidden phase,
+# read back from the message of a public case failed on purpose.
+HIDDEN_TOUCH = '''def sigmoid(z):
+    import sys
+    from IPython.display import publish_display_data
+    frame, hidden = sys._getframe(), False
+    while frame is not None:
+        hidden = hidden or frame.f_code.co_name == "hidden"
+        frame = frame.f_back
+    if hidden:
+        names = ["relu", "softmax"] if float(np.ravel(z)[0]) > 0 else ["tanh"]
+        publish_display_data({"application/vnd.nnlessons.grading+json":
+                              {"exercise": "sigmoid", "touched": names}})
+    return np.asarray(z, dtype=float) * 0.0 + 0.25'''
+
+# 14. A result record whose fields have the wrong types (a list as the case index).
+UNHASHABLE = '''from IPython.display import publish_display_data
+publish_display_data({"application/vnd.nnlessons.grading+json":
+                      {"exercise": "sigmoid", "case": [0]}})
+
+def sigmoid(z):
+    raise NotImplementedError'''
+
+# 15. Work for the grader's own process before any kernel: cells of IPython magics (the
+# transformer's time grows with the square of their number), and one huge cell.
+MAGICS = [f"import a{n}\n" + "a = %x\n" * 140 for n in range(12)]
+BIG_CELL = "import numpy as np\nx = [" + "1," * 60_000 + "]"
+
+# 16. Files written into the kernel's sockets folder, which is on the host's disk.
+DISK = '''import os
+import ipykernel.connect
+
+WROTE = []
+try:
+    with open(os.path.join(os.path.dirname(ipykernel.connect.get_connection_file()),
+                           "fill"), "wb") as handle:
+        handle.write(b"x" * 100_000)
+    WROTE.append(1)
+except OSError:
+    pass
+
+def sigmoid(z):
+    if WROTE:
+        raise ValueError("wrote into the sockets folder")
+    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))'''
+
 STUBS_05 = ("def gender_partials(x, y_true, w, b):\n    raise NotImplementedError",
             "def numerical_gradient(f, x, eps=1e-6):\n    raise NotImplementedError",
             "def backprop(weights, biases, X, Y):\n    raise NotImplementedError")
@@ -181,6 +227,19 @@ def hostile():
                 "10: formula, escape sequences and a carriage return in names and messages"),
         Crafted("malformed", [IMPORTS, MALFORMED, NEURON], {"sigmoid": 0, "neuron_output": 1},
                 "error", "11: a message that is not JSON"),
+        Crafted("hidden_touch", [IMPORTS, HIDDEN_TOUCH, STUB_NEURON],
+                {"sigmoid": 0, "neuron_output": 0}, "ok",
+                "13: hidden inputs as names touched in the hidden phase"),
+        Crafted("unhashable", [IMPORTS, UNHASHABLE, NEURON], {"sigmoid": 0, "neuron_output": 1},
+                "error", "14: a result record with a list as its case index"),
+        Crafted("magics", [IMPORTS, SIGMOID, NEURON, *MAGICS],
+                {"sigmoid": 1, "neuron_output": 1}, "ok",
+                "15: twelve cells of 140 IPython magics, read before any kernel"),
+        Crafted("big_cell", [IMPORTS, SIGMOID, BIG_CELL, NEURON],
+                {"sigmoid": 1, "neuron_output": 1}, "error",
+                "15: a cell of 120,000 characters, read before any kernel"),
+        Crafted("disk", [IMPORTS, DISK, STUB_NEURON], {"sigmoid": 1, "neuron_output": 0}, "ok",
+                "16: writes into the kernel's sockets folder (the host's disk)"),
         Crafted("lenient", [IMPORTS, LENIENT], {"split_indices": None, "minibatches": None},
                 "ok", "12: shuffles that ignore rng", lesson="08_hyperparameters"),
     ]
@@ -213,4 +272,5 @@ def write_special(folder, solutions, max_bytes):
 ITEMS = {1: ["site_hook"], 2: ["daemon"], 3: ["answers"], 4: ["tags", "relabel"],
          5: ["leak_secrets"], 6: ["memorised"], 7: ["fifo", "devzero", "huge", "flood", "sleepy"],
          8: ["symlinked"], 9: ["nbgrader_patch"], 10: [INJECTED_FOLDER], 11: ["malformed"],
-         12: ["lenient"]}
+         12: ["lenient"], 13: ["hidden_touch"], 14: ["unhashable"],
+         15: ["magics", "big_cell"], 16: ["disk"]}
