@@ -4,16 +4,20 @@ import numpy as np
 import pytest
 
 import nnlessons as nl
-from nnlessons.exercises import bank_data, get_exercise, grade
+from nnlessons.exercises import Kind, bank_data, get_exercise, grade
 
 EX = get_exercise("train_digit_classifier")
 
 
 def linear(X_train, y_train, rng):
-    """A fast stand-in for a trained network: least squares on one-hot targets, one layer."""
-    A = np.column_stack([X_train, np.ones(len(X_train))])
+    """A fast stand-in for a trained network: a fixed random sigmoid hidden layer, then least
+    squares from its outputs to the one-hot targets."""
+    hidden = np.random.default_rng(0).normal(0, 1 / np.sqrt(X_train.shape[1]),
+                                              (X_train.shape[1], 300))
+    H = 1 / (1 + np.exp(-(X_train @ hidden)))
+    A = np.column_stack([H, np.ones(len(H))])
     W, *_ = np.linalg.lstsq(A, np.eye(10)[y_train], rcond=None)
-    return [W[:-1]], [W[-1]]
+    return [hidden, W[:-1]], [np.zeros(300), W[-1]]
 
 
 def without_classes(classes):
@@ -100,7 +104,9 @@ def test_stub_is_not_done_and_earns_nothing():
     (lambda X, y, rng: ([np.zeros((10, 64))], [np.zeros(64)]), "weights[0] has shape (10, 64)"),
     (lambda X, y, rng: ([np.zeros((64, 5))], [np.zeros(5)]), "expected 10"),
     (lambda X, y, rng: ([np.zeros((64, 10))], [np.zeros(3)]), "biases[0] has shape (3,)"),
-    (lambda X, y, rng: ([np.full((64, 10), np.nan)], [np.zeros(10)]), "not finite"),
+    (lambda X, y, rng: ([np.full((64, 8), np.nan), np.zeros((8, 10))], [np.zeros(8), np.zeros(10)]),
+     "not finite"),
+    (lambda X, y, rng: ([np.zeros((64, 10))], [np.zeros(10)]), "no hidden layer"),
 ])
 def test_malformed_answers_are_explained(answer, words):
     result = grade("train_digit_classifier", answer).cases[0]
@@ -110,3 +116,29 @@ def test_malformed_answers_are_explained(answer, words):
 def test_learner_check_reports_instead_of_raising():
     report = nl.check("train_digit_classifier", lambda X, y, rng: 1 / 0)
     assert not report.passed and "ZeroDivisionError" in report.cases[0].message
+
+
+@pytest.mark.parametrize("answer", ["no_hidden_layer", "zero_width", "huge", "bool_bias"])
+def test_networks_the_judge_refuses_before_running_them(answer):
+    def no_hidden_layer(X_train, y_train, rng):     # least squares: no sigmoid, no backprop
+        X = np.c_[X_train, np.ones(len(X_train))]
+        W = np.linalg.lstsq(X, np.eye(10)[y_train], rcond=None)[0]
+        return [W[:-1]], [W[-1]]
+
+    def zero_width(X_train, y_train, rng):         # zero-size layers around a huge one
+        n, N = X_train.shape[1], 2_000_000
+        return ([np.zeros((n, 0)), np.zeros((0, N)), np.zeros((N, 0)), np.zeros((0, 10))],
+                [np.zeros(0), np.zeros(N), np.zeros(0), np.zeros(10)])
+
+    def huge(X_train, y_train, rng):
+        n = X_train.shape[1]
+        return [np.zeros((n, 5000)), np.zeros((5000, 10))], [np.zeros(5000), np.zeros(10)]
+
+    def bool_bias(X_train, y_train, rng):
+        n = X_train.shape[1]
+        return [np.zeros((n, 8)), np.zeros((8, 10))], [np.zeros(8, dtype=bool), np.zeros(10)]
+
+    fn = locals()[answer]
+    report = grade("train_digit_classifier", fn, seed=1)
+    assert report.score == 0
+    assert all(c.kind in (Kind.WRONG_SHAPE, Kind.WRONG_TYPE) for c in report.cases)

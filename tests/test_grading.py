@@ -544,3 +544,16 @@ def test_gradescope_never_grades_without_the_sandbox_nor_stores_a_seed(tmp_path,
     assert "bwrap: no user namespaces" in capsys.readouterr().out
     assert not marker.exists()
     assert sorted(p.name for p in (tmp_path / "results").iterdir()) == ["results.json"]
+
+
+def test_gradescope_grades_one_notebook_per_lesson_never_the_best_of_several(tmp_path):
+    from nnlessons.grading.gradescope import chosen_notebooks
+
+    plan = Plan(seed=0, only=["01"])
+    tries = [tmp_path / f"try{i}.ipynb" for i in range(8)]
+    assert chosen_notebooks(tries, plan)[0] == []
+    assert "none is named after the lesson" in chosen_notebooks(tries, plan)[1]
+    named = [tmp_path / "a" / "01_neuron.ipynb", tmp_path / "b" / "01_neuron.ipynb"]
+    assert chosen_notebooks(sorted(tries + named), plan)[0] == [named[0]]
+    assert chosen_notebooks(tries[:1], plan) == (tries[:1], "")
+    assert chosen_notebooks([], plan)[0] == []

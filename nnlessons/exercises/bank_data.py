@@ -363,6 +363,8 @@ CAPSTONE_BARS = (0.9, 0.5, 0.5, 0.8, 0.8, 0.8, 0.9)
 With 5 points: 90 % or more on every case earns 5, 80 % to 90 % earns 5 x 5/7 = 3.6, 50 % to
 80 % earns 5 x 2/7 = 1.4."""
 
+_MAX_CAPSTONE_LAYERS = 6       # layers of weights the judge accepts (hidden layers + 1)
+_MAX_CAPSTONE_UNITS = 1000     # units per layer: the judge's forward pass stays small
 _MAX_CAPSTONE_PARAMS = 500_000
 
 
@@ -455,9 +457,18 @@ def _network_message(got, n_features):
     if not weights or len(weights) != len(biases):
         return Failure(f"expected one bias vector per weight matrix, got {len(weights)} "
                        f"weight matrices and {len(biases)} bias vectors", Kind.WRONG_SHAPE)
+    if len(weights) > _MAX_CAPSTONE_LAYERS:
+        return Failure(f"the network has {len(weights)} layers of weights, expected at most "
+                       f"{_MAX_CAPSTONE_LAYERS}", Kind.WRONG_SHAPE)
     n_in = n_features
     for layer, (W, b) in enumerate(zip(weights, biases, strict=True)):
         W, b = to_array(W), to_array(b)
+        if W.dtype.kind != "f" or b.dtype.kind != "f":
+            return Failure(f"weights[{layer}] and biases[{layer}] must hold floats, got "
+                           f"{W.dtype} and {b.dtype}", Kind.WRONG_TYPE)
+        if W.ndim == 2 and not 1 <= W.shape[1] <= _MAX_CAPSTONE_UNITS:
+            return Failure(f"weights[{layer}] has {W.shape[1]} output units, expected 1 to "
+                           f"{_MAX_CAPSTONE_UNITS}", Kind.WRONG_SHAPE)
         if W.ndim != 2 or W.shape[0] != n_in:
             return Failure(f"weights[{layer}] has shape {W.shape}, expected ({n_in}, n_out): "
                            f"one row per input of that layer", Kind.WRONG_SHAPE)
@@ -468,6 +479,9 @@ def _network_message(got, n_features):
     if n_in != 10:
         return Failure(f"the last layer has {n_in} outputs, expected 10 (one per digit)",
                        Kind.WRONG_SHAPE)
+    if len(weights) < 2:
+        return Failure("the network has no hidden layer: expected at least one hidden layer "
+                       "of sigmoid units, trained with your own backprop", Kind.WRONG_SHAPE)
     if sum(to_array(W).size for W in weights) > _MAX_CAPSTONE_PARAMS:
         return Failure(f"the network has more than {_MAX_CAPSTONE_PARAMS} weights: too big "
                        "to grade", Kind.WRONG_SHAPE)

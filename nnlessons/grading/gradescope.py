@@ -128,6 +128,26 @@ def _write_results(root, data):
     os.replace(partial, folder / "results.json")
 
 
+def chosen_notebooks(notebooks, plan):
+    """The notebooks that count, and a note for the student: the ones named after a lesson
+    of the assignment, else the only notebook. Several notebooks not named after a lesson
+    are not graded (grading each and keeping the best would be a best-of-N)."""
+    lessons = {plan.exercises[name].lesson for name in plan.only}
+    named = {}
+    for path in notebooks:                       # sorted: the first of each lesson counts
+        if path.stem in lessons:
+            named.setdefault(path.stem, path)
+    if named:
+        return list(named.values()), ""
+    if len(notebooks) == 1:
+        return notebooks, ""
+    if not notebooks:
+        return [], "no notebook (.ipynb) was submitted"
+    wanted = ", ".join(f"{lesson}.ipynb" for lesson in sorted(lessons))
+    return [], (f"{len(notebooks)} notebooks were submitted and none is named after the "
+                f"lesson: submit one notebook, or name it {wanted}")
+
+
 def main(root=None):
     """Grade ``root/submission`` and write ``root/results/results.json``; returns 0.
 
@@ -154,9 +174,10 @@ def main(root=None):
             test["output"] = "not graded: the autograder's sandbox is unavailable"
         _write_results(root, data)
         return 0
+    notebooks, note = chosen_notebooks(notebooks, plan)
     grades = grade(notebooks, plan=plan, jobs=1, timeout=config["timeout"],
                    budget=config["budget"], memory_limit=config["memory_limit"],
                    sandbox=sandbox, watch=()) if notebooks else []
-    data = results(grades, plan, "" if notebooks else "no notebook (.ipynb) was submitted")
+    data = results(grades, plan, note)
     _write_results(root, data)
     return 0
