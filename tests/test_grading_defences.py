@@ -171,7 +171,7 @@ def test_3_the_package_s_answers_earn_nothing(batch):
     for name, report in row.reports.items():
         for case in report.cases:
             assert case.message.startswith(f"your `{name}` calls the package's"), case
-            assert getattr(case, "kind", "forbidden") == "forbidden"
+            assert case.kind == "forbidden"
 
 
 def test_4_the_file_name_decides_what_counts_not_the_tags(batch):

@@ -172,6 +172,22 @@ def failed_case(case, message, kind=Kind.NOT_GRADED):
     return CaseResult(case.label, False, message, Kind(kind), case.public)
 
 
+def forbidden_case(case, name, used, allowed=()):
+    """A failed case of kind ``forbidden``: the answer for exercise ``name`` used the
+    package's own code (the functions ``used``; ``allowed`` are the ones it may use).
+
+    Examples
+    --------
+    >>> from nnlessons.exercises import case
+    >>> print(forbidden_case(case(0.0, label="sigmoid(0.0)"), "sigmoid", {"sigmoid"}))
+    ✗ sigmoid(0.0): your `sigmoid` calls the package's sigmoid: write it with numpy
+    """
+    used = ", ".join(sorted(used)) or "functions"
+    may = f" (it may use only {', '.join('nl.' + a for a in allowed)})" if allowed else ""
+    return failed_case(case, f"your `{name}` calls the package's {used}: write it with "
+                             f"numpy{may}", Kind.FORBIDDEN)
+
+
 def _with_hint(message, hint):
     return f"{message}; hint: {hint}" if hint else message
 
@@ -350,7 +366,7 @@ class _PackageWatch:
         self.root = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
         self.free = (os.path.join(self.root, "exercises", "codec.py"),)
         self.allowed = {getattr(getattr(nnlessons, n, None), "__code__", None)
-                        for n in getattr(exercise, "allowed", ())}
+                        for n in exercise.allowed}
         self.used = []
 
     def _hook(self, frame, event, arg):
@@ -389,9 +405,7 @@ def run_case(exercise, case, fn, watch=False):
         with _PackageWatch(exercise) as watcher:
             outcome = call_learner(fn, case.args, case.kwargs, exercise.params)
         if watcher.used:
-            return failed_case(case, f"your `{exercise.name}` calls the package's "
-                                     f"{', '.join(dict.fromkeys(watcher.used))}: write it "
-                                     "with numpy", Kind.FORBIDDEN)
+            return forbidden_case(case, exercise.name, watcher.used, exercise.allowed)
     else:
         outcome = call_learner(fn, case.args, case.kwargs, exercise.params)
     repeats = ()

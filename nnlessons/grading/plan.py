@@ -26,14 +26,13 @@ Introduced for instructors (docs/instructors.md); not part of any lesson.
 """
 
 import ast
-import dataclasses
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from .._validation import check_int
-from ..exercises.report import CaseResult, Report
-from ..exercises.runner import encode_case, failed_case, judge_encoded
+from ..exercises.report import Report
+from ..exercises.runner import encode_case, failed_case, forbidden_case, judge_encoded
 
 #: numpy-only versions of the package functions an exercise may use while grading.
 STUBS = {
@@ -60,8 +59,6 @@ STUBS = {
            "    return float(np.mean(d ** 2))\n",
 }
 
-#: Failure kind of a case answered with the package's own code.
-FORBIDDEN = "forbidden"
 _NOT_ALLOWED = ("PackageNotAllowed", "PackageImportNotAllowed")
 
 
@@ -89,17 +86,6 @@ class ExercisePlan:
         """(index, payload) of the hidden cases."""
         return [(i, p) for i, (c, p) in enumerate(zip(self.cases, self.payloads,
                                                       strict=True)) if not c.public]
-
-
-def forbidden_case(case, name, used, allowed=()):
-    """A failed case of kind ``forbidden``: the answer used the package's own code."""
-    used = ", ".join(sorted(used)) or "functions"
-    may = (f" (it may use only {', '.join('nl.' + a for a in allowed)})" if allowed else "")
-    message = (f"your `{name}` calls the package's {used}: write it with numpy{may}")
-    fields = {f.name for f in dataclasses.fields(CaseResult)}
-    if "kind" in fields:
-        return CaseResult(case.label, False, message, kind=FORBIDDEN)
-    return CaseResult(case.label, False, message)
 
 
 class Plan:

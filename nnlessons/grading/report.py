@@ -148,7 +148,7 @@ def case_lines(report):
     """The learner-facing lines of one exercise's report."""
     lines = []
     for case in report.cases:
-        hidden = not getattr(case, "public", True) or case.label.startswith("hidden case")
+        hidden = not case.public or case.label.startswith("hidden case")
         if case.passed:
             lines.append(("ok", f"{case.label}: right"))
         elif hidden:
